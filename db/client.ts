@@ -1,0 +1,102 @@
+// The only door to tenant data. The server connects as the app role (no
+// BYPASSRLS, owner of nothing) and every unit of work runs in one transaction
+// whose first statement sets the request's clinic, user and role as
+// transaction-local settings that the RLS policies read.
+import { sql } from 'drizzle-orm'
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import { z } from 'zod'
+import * as schema from './schema/index.ts'
+
+export type Schema = typeof schema
+export type OwnerDb = PostgresJsDatabase<Schema>
+/** A transaction inside withTenant: the handle every service function takes. */
+export type Tx = Parameters<Parameters<OwnerDb['transaction']>[0]>[0]
+
+export const tenantContextSchema = z.object({
+  tenantId: z.uuid(),
+  /** Null only for background work that acts for the clinic, not for a person. */
+  userId: z.uuid().nullable(),
+  role: z.enum(['therapist', 'admin', 'system']),
+})
+export type TenantContext = z.infer<typeof tenantContextSchema>
+
+export interface DatabaseOptions {
+  /** Pool size; App Service B1/S1 with a Burstable server is comfortable at 10. */
+  max?: number
+  /** Seconds to wait for a connection before giving up. */
+  connectTimeout?: number
+  /** Seconds a statement may run before PostgreSQL cancels it. */
+  statementTimeout?: number
+}
+
+export interface Database {
+  withTenant<T>(context: TenantContext, work: (tx: Tx) => Promise<T>): Promise<T>
+  /** Reachability check for /ready: a round trip, no tenant data. */
+  ping(timeoutMs?: number): Promise<void>
+  close(): Promise<void>
+}
+
+export function connectDatabase(url: string, options: DatabaseOptions = {}): Database {
+  return createDatabase(
+    postgres(url, {
+      max: options.max ?? 10,
+      connect_timeout: options.connectTimeout ?? 5,
+      idle_timeout: 60,
+      max_lifetime: 60 * 30,
+      onnotice: () => {},
+      connection: {
+        application_name: 'clinai-app',
+        statement_timeout: (options.statementTimeout ?? 30) * 1000,
+      },
+    }),
+  )
+}
+
+/** Wraps an app-role postgres.js client. Tests use it to hold on to the pool they inspect. */
+export function createDatabase(client: postgres.Sql): Database {
+  const db = drizzle(client, { schema })
+
+  return {
+    async withTenant(context, work) {
+      const { tenantId, userId, role } = tenantContextSchema.parse(context)
+      return db.transaction(async (tx) => {
+        // is_local = true: the settings end with the transaction, so a pooled
+        // connection never carries one request's clinic into the next.
+        await tx.execute(
+          sql`select set_config('app.tenant_id', ${tenantId}, true),
+                     set_config('app.user_id', ${userId ?? ''}, true),
+                     set_config('app.role', ${role}, true)`,
+        )
+        return work(tx)
+      })
+    },
+    async ping(timeoutMs = 2000) {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('database ping timed out')), timeoutMs)
+      })
+      try {
+        await Promise.race([client`select 1`, timeout])
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 })
+    },
+  }
+}
+
+/**
+ * The owner connection, for migrations, seeding and the operator CLI only. It
+ * bypasses RLS by role attribute, so nothing that serves a request may use it.
+ */
+export function connectOwner(url: string): { db: OwnerDb; client: postgres.Sql; close(): Promise<void> } {
+  const client = postgres(url, {
+    max: 2,
+    onnotice: () => {},
+    connection: { application_name: 'clinai-owner' },
+  })
+  return { db: drizzle(client, { schema }), client, close: () => client.end({ timeout: 5 }) }
+}

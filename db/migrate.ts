@@ -1,0 +1,27 @@
+// Applies the committed migrations as the owner role. `npm run db:migrate`.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { migrate } from 'drizzle-orm/postgres-js/migrator'
+import { connectOwner } from './client.ts'
+
+export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations')
+
+export async function runMigrations(ownerUrl: string): Promise<void> {
+  const owner = connectOwner(ownerUrl)
+  try {
+    await migrate(owner.db, { migrationsFolder })
+  } finally {
+    await owner.close()
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { loadConfig } = await import('#server/config/env.ts')
+  const { database } = loadConfig()
+  if (!database.ownerUrl) {
+    console.error('DATABASE_OWNER_URL is required to run migrations')
+    process.exit(1)
+  }
+  await runMigrations(database.ownerUrl)
+  console.log('migrations applied')
+}

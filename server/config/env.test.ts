@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './env.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const productionEnv = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app:secret@db.example:5432/clinai' }
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as ConfigError).message
+  }
+  throw new Error('expected loadConfig to fail')
+}
+
+describe('loadConfig', () => {
+  it('accepts a complete production environment', () => {
+    const config = loadConfig(productionEnv)
+    expect(config.isProduction).toBe(true)
+    expect(config.database.url).toBe(productionEnv.DATABASE_URL)
+    expect(config.database.ownerUrl).toBeUndefined()
+  })
+
+  it('names a variable that production requires and lacks', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toMatch(/DATABASE_URL: is required in production/)
+  })
+
+  it('treats an empty value as missing', () => {
+    expect(problemsOf({ NODE_ENV: 'production', DATABASE_URL: '' })).toMatch(/DATABASE_URL/)
+  })
+
+  it('names a malformed variable', () => {
+    expect(problemsOf({ ...productionEnv, DATABASE_URL: 'mysql://x' })).toMatch(
+      /DATABASE_URL: must be a postgres/,
+    )
+    expect(problemsOf({ ...productionEnv, PORT: 'eighty' })).toMatch(/PORT/)
+    expect(problemsOf({ ...productionEnv, PORT: '70000' })).toMatch(/PORT/)
+    expect(problemsOf({ ...productionEnv, NODE_ENV: 'staging' })).toMatch(/NODE_ENV/)
+  })
+
+  it('fills the gaps with the local stand-ins outside production', () => {
+    const config = loadConfig({ NODE_ENV: 'development' })
+    expect(config.database.url).toMatch(/^postgres:\/\/clinai_app:.*@localhost:\d+\/clinai$/)
+    expect(config.database.ownerUrl).toMatch(/^postgres:\/\/clinai_owner:/)
+    expect(config.port).toBe(3000)
+  })
+})
+
+describe('server start-up in production', () => {
+  it('stops with a message naming the bad variable', () => {
+    const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['server/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: 'not a url', PORT: '0' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('ClinAI cannot start')
+    expect(result.stderr).toContain('DATABASE_URL')
+  })
+})

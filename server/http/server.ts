@@ -1,0 +1,91 @@
+// The HTTP front door: static assets, a request id per request, and the Remix
+// request handler with the server's services as load context.
+import { randomUUID } from 'node:crypto'
+import http from 'node:http'
+import path from 'node:path'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import express from 'express'
+import type { Services } from '../services.ts'
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/
+
+export interface HttpServerOptions {
+  services: Services
+  build: ServerBuild
+  /** Folder that holds `build/` (client assets) and other static files. */
+  publicDir: string
+}
+
+export function createApp({ services, build, publicDir }: HttpServerOptions): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', services.config.isProduction ? 1 : false)
+
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id')
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    res.locals.requestId = requestId
+    res.setHeader('x-request-id', requestId)
+    res.setHeader('x-content-type-options', 'nosniff')
+    res.setHeader('referrer-policy', 'same-origin')
+    res.setHeader('x-frame-options', 'DENY')
+    const started = process.hrtime.bigint()
+    res.on('finish', () => {
+      // Path only: ids in paths are opaque; query strings may carry search text.
+      services.logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      )
+    })
+    next()
+  })
+
+  app.use('/build', express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y' }))
+  app.use(express.static(publicDir, { maxAge: '1h', index: false }))
+
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      mode: services.config.nodeEnv === 'production' ? 'production' : 'development',
+      getLoadContext: (_req, res) => ({ services, requestId: String(res.locals.requestId) }),
+    }),
+  )
+  return app
+}
+
+export interface RunningServer {
+  server: http.Server
+  url: string
+  close(): Promise<void>
+}
+
+export async function listen(app: express.Express, port: number, host: string): Promise<RunningServer> {
+  const server = http.createServer(app)
+  // Streams (chat) may run long; keep-alive must outlive App Service's front end.
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  const address = server.address()
+  const actualPort = typeof address === 'object' && address ? address.port : port
+  return {
+    server,
+    url: `http://localhost:${actualPort}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+        setTimeout(() => server.closeAllConnections(), 5000).unref()
+      }),
+  }
+}

@@ -1,0 +1,54 @@
+// Production entry (`npm start`) and the app half of the dev launcher:
+// validate the environment, connect, and serve the Remix build.
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { ServerBuild } from '@remix-run/node'
+import { connectDatabase } from '#db/client.ts'
+import { ConfigError, loadConfig, type Config } from './config/env.ts'
+import { createApp, listen, type RunningServer } from './http/server.ts'
+import { createLogger } from './logger.ts'
+import type { Services } from './services.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+export interface StartedApp extends RunningServer {
+  services: Services
+}
+
+export async function startApp(config: Config, options: { port?: number } = {}): Promise<StartedApp> {
+  const logger = createLogger(config.logLevel)
+  const db = connectDatabase(config.database.url, { max: config.database.poolMax })
+  const services: Services = { config, db, logger }
+  const build = (await import(pathToFileURL(path.join(root, 'build', 'index.js')).href)) as ServerBuild
+  const app = createApp({ services, build, publicDir: path.join(root, 'public') })
+  const running = await listen(app, options.port ?? config.port, config.host)
+  logger.info({ url: running.url }, 'clinai listening')
+  return {
+    ...running,
+    services,
+    async close() {
+      await running.close()
+      await db.close()
+    },
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`ClinAI cannot start. ${error.message}`)
+      process.exit(1)
+    }
+    throw error
+  }
+  const app = await startApp(config)
+  const stop = async () => {
+    await app.close()
+    process.exit(0)
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+}

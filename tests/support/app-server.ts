@@ -1,0 +1,8 @@
+// Starts the real HTTP server (Remix build + services) against a test database.
+import { loadConfig } from '#server/config/env.ts'
+import { startApp, type StartedApp } from '#server/main.ts'
+
+export async function startTestApp(env: Record<string, string>): Promise<StartedApp> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', ...env })
+  return startApp(config, { port: 0 })
+}

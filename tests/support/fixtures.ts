@@ -1,0 +1,137 @@
+// Two clinics with a row in every tenant table for every person, written
+// through the owner connection. Security tests use it to prove what each
+// person can and cannot see; tests/security/rls.test.ts fails if a tenant
+// table has no fixture rows, so a new table cannot slip past.
+import { randomUUID } from 'node:crypto'
+import { connectOwner } from '#db/client.ts'
+import {
+  apiTokens,
+  auditEvents,
+  conversations,
+  folders,
+  messages,
+  sessions,
+  tenants,
+  usage,
+  users,
+} from '#db/schema/index.ts'
+
+export interface FixtureUser {
+  tenantId: string
+  userId: string
+  role: 'therapist' | 'admin'
+}
+
+export interface TwoClinics {
+  clinicA: { tenantId: string; slug: string }
+  clinicB: { tenantId: string; slug: string }
+  /** Clinic A: two therapists and an admin. */
+  a1: FixtureUser
+  a2: FixtureUser
+  aAdmin: FixtureUser
+  /** Clinic B: a therapist and an admin. */
+  b1: FixtureUser
+  bAdmin: FixtureUser
+  /** Content ids per user, for direct checks. */
+  content: Record<'a1' | 'a2' | 'b1', { folderId: string; conversationId: string; messageId: string }>
+}
+
+export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
+  const owner = connectOwner(ownerUrl)
+  const suffix = randomUUID().slice(0, 8)
+  const clinicA = { tenantId: randomUUID(), slug: `clinic-a-${suffix}` }
+  const clinicB = { tenantId: randomUUID(), slug: `clinic-b-${suffix}` }
+  const person = (tenantId: string, role: FixtureUser['role']): FixtureUser => ({
+    tenantId,
+    userId: randomUUID(),
+    role,
+  })
+  const a1 = person(clinicA.tenantId, 'therapist')
+  const a2 = person(clinicA.tenantId, 'therapist')
+  const aAdmin = person(clinicA.tenantId, 'admin')
+  const b1 = person(clinicB.tenantId, 'therapist')
+  const bAdmin = person(clinicB.tenantId, 'admin')
+  const content = {} as TwoClinics['content']
+
+  try {
+    await owner.db.transaction(async (tx) => {
+      await tx.insert(tenants).values([
+        { id: clinicA.tenantId, slug: clinicA.slug, name: 'Clinic A' },
+        { id: clinicB.tenantId, slug: clinicB.slug, name: 'Clinic B' },
+      ])
+      const everyone = { a1, a2, aAdmin, b1, bAdmin }
+      for (const [key, user] of Object.entries(everyone)) {
+        await tx.insert(users).values({
+          tenantId: user.tenantId,
+          id: user.userId,
+          email: `${key}-${suffix}@example.test`,
+          name: `Person ${key}`,
+          role: user.role,
+          oidcIssuer: 'http://issuer.test',
+          oidcSubject: `${key}-${suffix}`,
+        })
+        await tx.insert(usage).values({
+          tenantId: user.tenantId,
+          userId: user.userId,
+          day: '2026-11-01',
+          requests: 1,
+          promptTokens: 10,
+          completionTokens: 20,
+        })
+        await tx.insert(apiTokens).values({
+          tenantId: user.tenantId,
+          userId: user.userId,
+          name: `token ${key}`,
+          displayPrefix: 'clinai_pat_xx',
+          secretHash: randomUUID(),
+        })
+        await tx.insert(sessions).values({
+          tenantId: user.tenantId,
+          id: randomUUID(),
+          userId: user.userId,
+          expiresAt: new Date(Date.now() + 3600_000),
+        })
+        await tx.insert(auditEvents).values({
+          tenantId: user.tenantId,
+          actorUserId: user.userId,
+          action: 'fixture.created',
+          targetType: 'user',
+          targetId: user.userId,
+        })
+      }
+      for (const [key, user] of Object.entries({ a1, a2, b1 })) {
+        const [folder] = await tx
+          .insert(folders)
+          .values({ tenantId: user.tenantId, ownerUserId: user.userId, name: `Folder ${key}` })
+          .returning({ id: folders.id })
+        const [conversation] = await tx
+          .insert(conversations)
+          .values({
+            tenantId: user.tenantId,
+            ownerUserId: user.userId,
+            folderId: folder!.id,
+            title: `Conversation ${key}`,
+          })
+          .returning({ id: conversations.id })
+        const [message] = await tx
+          .insert(messages)
+          .values({
+            tenantId: user.tenantId,
+            conversationId: conversation!.id,
+            ownerUserId: user.userId,
+            role: 'user',
+            content: `Message of ${key}`,
+          })
+          .returning({ id: messages.id })
+        content[key as 'a1' | 'a2' | 'b1'] = {
+          folderId: folder!.id,
+          conversationId: conversation!.id,
+          messageId: message!.id,
+        }
+      }
+    })
+  } finally {
+    await owner.close()
+  }
+  return { clinicA, clinicB, a1, a2, aAdmin, b1, bAdmin, content }
+}
