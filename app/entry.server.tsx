@@ -1,6 +1,6 @@
 // Server rendering with streaming; bots get the whole document at once.
 import { PassThrough } from 'node:stream'
-import type { EntryContext } from '@remix-run/node'
+import type { EntryContext, HandleErrorFunction } from '@remix-run/node'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
@@ -45,4 +45,18 @@ export default function handleRequest(
     )
     setTimeout(abort, ABORT_DELAY)
   })
+}
+
+// Error messages can quote data (a database error names the duplicate value), so
+// only the error's kind, code and stack frames are logged, never its message.
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return
+  if (error && typeof error === 'object' && 'status' in error && error.status === 404) return
+  const err = error instanceof Error ? error : new Error('non-error thrown')
+  const frames = (err.stack ?? '').split('\n').slice(1, 8).join('\n')
+  const code = 'code' in err ? String(err.code) : undefined
+  context.services.logger.error(
+    { requestId: context.requestId, name: err.name, code, frames },
+    'unhandled error',
+  )
 }

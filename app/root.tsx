@@ -11,7 +11,10 @@ import {
 import type { ReactNode } from 'react'
 import stylesheet from './styles/app.css'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
 
 export const meta: MetaFunction = () => [{ title: 'ClinAI' }]
 

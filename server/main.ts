@@ -4,6 +4,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
 import { connectDatabase } from '#db/client.ts'
+import { createAuth } from './auth/index.ts'
 import { ConfigError, loadConfig, type Config } from './config/env.ts'
 import { createApp, listen, type RunningServer } from './http/server.ts'
 import { createLogger } from './logger.ts'
@@ -18,7 +19,7 @@ export interface StartedApp extends RunningServer {
 export async function startApp(config: Config, options: { port?: number } = {}): Promise<StartedApp> {
   const logger = createLogger(config.logLevel)
   const db = connectDatabase(config.database.url, { max: config.database.poolMax })
-  const services: Services = { config, db, logger }
+  const services: Services = { config, db, logger, auth: createAuth(config) }
   const build = (await import(pathToFileURL(path.join(root, 'build', 'index.js')).href)) as ServerBuild
   const app = createApp({ services, build, publicDir: path.join(root, 'public') })
   const running = await listen(app, options.port ?? config.port, config.host)

@@ -1,10 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
+import { getIdentity } from '#app/utils/auth.server.ts'
 import { getServices } from '#app/utils/services.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'ClinAI: the assistant clinics trust' }]
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getIdentity(request, context)) throw redirect('/app')
   const { db } = getServices(context)
   const databaseReady = await db.ping(2000).then(
     () => true,
@@ -21,6 +24,11 @@ export default function Index() {
       <p className="muted">
         The AI assistant for clinics: chat about your work, keep conversations in folders, draft consultation
         notes. Each clinic&apos;s data stays its own.
+      </p>
+      <p>
+        <a className="button" href="/auth/sign-in?returnTo=%2Fapp">
+          Sign in
+        </a>
       </p>
       <section className="card" aria-labelledby="status-heading">
         <h2 id="status-heading">Status</h2>

@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './env.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const productionEnv = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app:secret@db.example:5432/clinai' }
+const productionEnv = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app:secret@db.example:5432/clinai',
+  AUTH_ISSUER: 'https://clinai.b2clogin.com/tfp/clinai.onmicrosoft.com/B2C_1A_signin/v2.0/',
+  AUTH_CLIENT_ID: '00000000-0000-0000-0000-000000000001',
+  AUTH_CLIENT_SECRET: 'client-secret',
+  AUTH_REDIRECT_URI: 'https://clinai.example/auth/callback',
+  SESSION_SECRET: 'a'.repeat(32) + ',' + 'b'.repeat(40),
+}
 
 function problemsOf(env: Record<string, string>): string {
   try {
@@ -27,6 +35,30 @@ describe('loadConfig', () => {
 
   it('names a variable that production requires and lacks', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toMatch(/DATABASE_URL: is required in production/)
+  })
+
+  it('names every missing auth variable', () => {
+    const message = problemsOf({ NODE_ENV: 'production', DATABASE_URL: productionEnv.DATABASE_URL })
+    for (const name of [
+      'AUTH_ISSUER',
+      'AUTH_CLIENT_ID',
+      'AUTH_CLIENT_SECRET',
+      'AUTH_REDIRECT_URI',
+      'SESSION_SECRET',
+    ]) {
+      expect(message).toContain(name)
+    }
+  })
+
+  it('refuses short session secrets and plain-http auth URLs in production', () => {
+    expect(problemsOf({ ...productionEnv, SESSION_SECRET: 'short' })).toMatch(/SESSION_SECRET/)
+    expect(problemsOf({ ...productionEnv, AUTH_ISSUER: 'http://idp.example' })).toMatch(
+      /AUTH_ISSUER: must use https/,
+    )
+  })
+
+  it('reads rotated session secrets in order', () => {
+    expect(loadConfig(productionEnv).session.secrets).toEqual(['a'.repeat(32), 'b'.repeat(40)])
   })
 
   it('treats an empty value as missing', () => {

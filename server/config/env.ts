@@ -29,6 +29,19 @@ const postgresUrl = z
     }
   }, 'must be a postgres:// URL with a host')
 
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value)
+      return url.protocol === 'https:' || url.protocol === 'http:'
+    } catch {
+      return false
+    }
+  }, 'must be an http(s) URL')
+
 const port = z.coerce.number().int().min(1).max(65535)
 
 const envSchema = z.object({
@@ -42,10 +55,54 @@ const envSchema = z.object({
   /** The owner role's connection: migrations, seeding and the operator CLI only. */
   DATABASE_OWNER_URL: postgresUrl.optional(),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().trim().min(1).max(2000).optional(),
+
+  /** OpenID Connect issuer: Azure AD B2C policy issuer, Entra External ID tenant, or the local provider. */
+  AUTH_ISSUER: httpUrl.optional(),
+  AUTH_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
+  AUTH_CLIENT_SECRET: z.string().trim().min(1).max(500).optional(),
+  AUTH_REDIRECT_URI: httpUrl.optional(),
+  /** Claim names carrying the clinic and role (B2C custom attributes are often `extension_<name>`). */
+  AUTH_TENANT_CLAIM: z.string().trim().min(1).max(100).default('tenant_id'),
+  AUTH_ROLE_CLAIM: z.string().trim().min(1).max(100).default('role'),
+  AUTH_SCOPES: z.string().trim().min(6).max(500).default('openid profile email'),
+  /** Comma-separated; the first signs, all verify, so secrets can be rotated. */
+  SESSION_SECRET: z
+    .string()
+    .trim()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((secret) => secret.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(32, 'each secret needs at least 32 characters')).min(1).max(10))
+    .optional(),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 14)
+    .default(12),
 })
 
 /** Variables that have no stand-in in production. */
-const requiredInProduction = ['DATABASE_URL'] as const
+const requiredInProduction = [
+  'DATABASE_URL',
+  'AUTH_ISSUER',
+  'AUTH_CLIENT_ID',
+  'AUTH_CLIENT_SECRET',
+  'AUTH_REDIRECT_URI',
+  'SESSION_SECRET',
+] as const
+
+/** Local-only secrets: never accepted in production (see requiredInProduction). */
+const localSessionSecret = 'clinai-local-development-session-secret-not-for-production'
 
 export type Env = z.infer<typeof envSchema>
 
@@ -57,6 +114,16 @@ export interface Config {
   logLevel: Env['LOG_LEVEL']
   database: { url: string; poolMax: number; ownerUrl: string | undefined }
   telemetry: { connectionString: string | undefined }
+  auth: {
+    issuer: string
+    clientId: string
+    clientSecret: string
+    redirectUri: string
+    tenantClaim: string
+    roleClaim: string
+    scopes: string
+  }
+  session: { secrets: string[]; idleMinutes: number; absoluteHours: number; secureCookie: boolean }
 }
 
 export class ConfigError extends Error {
@@ -83,6 +150,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (isProduction) {
     const missing = requiredInProduction.filter((name) => env[name] === undefined)
     if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: is required in production`))
+    const insecure = (['AUTH_ISSUER', 'AUTH_REDIRECT_URI'] as const).filter(
+      (name) => !env[name]!.startsWith('https://'),
+    )
+    if (insecure.length > 0)
+      throw new ConfigError(insecure.map((name) => `${name}: must use https in production`))
+  }
+  const localAuth = {
+    issuer: `http://localhost:${localDefaults.oidcPort}`,
+    clientId: 'clinai-local',
+    clientSecret: 'clinai-local-secret',
+    redirectUri: `http://localhost:${env.PORT}/auth/callback`,
   }
 
   return {
@@ -99,5 +177,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         (isProduction ? undefined : localDatabaseUrl('clinai_owner', localDefaults.ownerRolePassword)),
     },
     telemetry: { connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING },
+    auth: {
+      issuer: (env.AUTH_ISSUER ?? localAuth.issuer).replace(/\/$/, ''),
+      clientId: env.AUTH_CLIENT_ID ?? localAuth.clientId,
+      clientSecret: env.AUTH_CLIENT_SECRET ?? localAuth.clientSecret,
+      redirectUri: env.AUTH_REDIRECT_URI ?? localAuth.redirectUri,
+      tenantClaim: env.AUTH_TENANT_CLAIM,
+      roleClaim: env.AUTH_ROLE_CLAIM,
+      scopes: env.AUTH_SCOPES,
+    },
+    session: {
+      secrets: env.SESSION_SECRET ?? [localSessionSecret],
+      idleMinutes: env.SESSION_IDLE_MINUTES,
+      absoluteHours: env.SESSION_ABSOLUTE_HOURS,
+      secureCookie: isProduction,
+    },
   }
 }

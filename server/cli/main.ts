@@ -1,0 +1,145 @@
+// The operator CLI: bootstraps a deployment and hands scripts their first token.
+//   npm run cli -- tenant create --name <name> --slug <slug> --admin-email <email> [--admin-name <name>]
+//   npm run cli -- tenant list
+//   npm run cli -- token create --tenant <slug> --email <email> --name <label> [--expires-in-days <n>]
+// It connects as the owner role (DATABASE_OWNER_URL), never as a request would.
+import { parseArgs } from 'node:util'
+import { and, asc, eq, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import { connectOwner } from '#db/client.ts'
+import { tenants, users } from '#db/schema/index.ts'
+import { loadConfig } from '#server/config/env.ts'
+import { recordAuditEvent } from '#server/services/audit/record.ts'
+import { createApiToken } from '#server/services/tokens/api-tokens.ts'
+
+const usage = `Usage:
+  npm run cli -- tenant create --name <name> --slug <slug> --admin-email <email> [--admin-name <name>]
+  npm run cli -- tenant list
+  npm run cli -- token create --tenant <slug> --email <email> --name <label> [--expires-in-days <n>]`
+
+const slugSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+    'slug: lowercase letters, digits and dashes, 1-63 characters',
+  )
+const emailSchema = z.email('email: not a valid address').max(320)
+
+export class CliError extends Error {}
+
+export async function runCli(argv: string[], ownerUrl: string, out: (line: string) => void): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      slug: { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-name': { type: 'string' },
+      tenant: { type: 'string' },
+      email: { type: 'string' },
+      'expires-in-days': { type: 'string' },
+    },
+  })
+  const command = positionals.join(' ')
+  const owner = connectOwner(ownerUrl)
+  try {
+    switch (command) {
+      case 'tenant create': {
+        const name = parse(z.string().trim().min(1, 'name: required').max(120), values.name ?? '')
+        const slug = parse(slugSchema, values.slug)
+        const adminEmail = parse(emailSchema, values['admin-email']?.toLowerCase())
+        const adminName = values['admin-name']?.trim() || adminEmail
+        const created = await owner.db.transaction(async (tx) => {
+          const [clash] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug))
+          if (clash) throw new CliError(`a clinic with slug "${slug}" already exists`)
+          const [tenant] = await tx.insert(tenants).values({ name, slug }).returning({ id: tenants.id })
+          // The admin is bound to their identity-provider account at first sign-in (by email).
+          const [admin] = await tx
+            .insert(users)
+            .values({ tenantId: tenant!.id, email: adminEmail, name: adminName, role: 'admin' })
+            .returning({ id: users.id })
+          await recordAuditEvent(tx, {
+            tenantId: tenant!.id,
+            actorUserId: null,
+            action: 'tenant.created',
+            targetType: 'tenant',
+            targetId: tenant!.id,
+            details: { via: 'cli', adminUserId: admin!.id },
+          })
+          return { tenantId: tenant!.id, adminUserId: admin!.id }
+        })
+        out(`created clinic ${slug} (${created.tenantId}) with admin ${created.adminUserId}`)
+        return
+      }
+      case 'tenant list': {
+        const rows = await owner.db
+          .select({
+            id: tenants.id,
+            slug: tenants.slug,
+            name: tenants.name,
+            users: sql<number>`(select count(*)::int from ${users} where ${users.tenantId} = ${tenants.id})`,
+          })
+          .from(tenants)
+          .orderBy(asc(tenants.slug))
+        if (rows.length === 0) out('no clinics yet')
+        for (const row of rows) out(`${row.slug}\t${row.id}\t${row.users} users\t${row.name}`)
+        return
+      }
+      case 'token create': {
+        const slug = parse(slugSchema, values.tenant)
+        const email = parse(emailSchema, values.email?.toLowerCase())
+        const name = parse(z.string().trim().min(1, 'name: required').max(80), values.name ?? '')
+        const days = values['expires-in-days']
+          ? parse(z.coerce.number().int().min(1).max(365), values['expires-in-days'])
+          : 90
+        const token = await owner.db.transaction(async (tx) => {
+          const [tenant] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug))
+          if (!tenant) throw new CliError(`no clinic with slug "${slug}"`)
+          const [user] = await tx
+            .select({ id: users.id, status: users.status })
+            .from(users)
+            .where(and(eq(users.tenantId, tenant.id), sql`lower(${users.email}) = ${email}`))
+          if (!user) throw new CliError(`no user with that email in clinic "${slug}"`)
+          if (user.status !== 'active') throw new CliError('that user is disabled')
+          return createApiToken(
+            tx,
+            { tenantId: tenant.id, userId: user.id },
+            { name, expiresInDays: days },
+            { actorUserId: null },
+          )
+        })
+        out(token.token)
+        out(`(shown once; expires ${token.expiresAt ?? 'never'}; id ${token.id})`)
+        return
+      }
+      default:
+        throw new CliError(command ? `unknown command "${command}"\n${usage}` : usage)
+    }
+  } finally {
+    await owner.close()
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value)
+  if (!result.success) throw new CliError(result.error.issues.map((issue) => issue.message).join('; '))
+  return result.data
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const config = loadConfig()
+  if (!config.database.ownerUrl) {
+    console.error('DATABASE_OWNER_URL is required for the operator CLI')
+    process.exit(1)
+  }
+  try {
+    await runCli(process.argv.slice(2), config.database.ownerUrl, (line) => console.log(line))
+  } catch (error) {
+    if (error instanceof CliError || (error instanceof Error && error.name === 'TypeError')) {
+      console.error(error.message)
+      process.exit(2)
+    }
+    throw error
+  }
+}

@@ -1,0 +1,86 @@
+// One place builds every procedure kind:
+//   publicProcedure  anyone
+//   authedProcedure  a signed-in person or a personal access token (who)
+//   tenantProcedure  + ctx.tx, a transaction inside withTenant (where)
+//   adminProcedure   + the caller is an admin of their clinic (what)
+import { initTRPC, TRPCError } from '@trpc/server'
+import { z } from 'zod'
+import type { Tx } from '#db/client.ts'
+import type { Identity } from '#server/auth/identity.ts'
+import type { TrpcContext } from './context.ts'
+
+const t = initTRPC.context<TrpcContext>().create({
+  // No transformer: the wire format is plain JSON with ISO-8601 strings for
+  // times, so scripts in any language can call the API (see docs/api.md).
+  errorFormatter({ shape, error, ctx }) {
+    const isProduction = ctx?.services.config.isProduction ?? true
+    const fieldErrors =
+      error.code === 'BAD_REQUEST' && error.cause instanceof z.ZodError
+        ? z.flattenError(error.cause).fieldErrors
+        : undefined
+    const formErrors =
+      error.code === 'BAD_REQUEST' && error.cause instanceof z.ZodError
+        ? z.flattenError(error.cause).formErrors
+        : undefined
+    const internal = error.code === 'INTERNAL_SERVER_ERROR'
+    return {
+      ...shape,
+      // Internals never reach a client: no SQL, no stack, no library message.
+      message: internal ? 'Something went wrong on our side.' : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        requestId: ctx?.requestId,
+        ...(fieldErrors ? { fieldErrors, formErrors } : {}),
+        ...(!isProduction && !internal && shape.data.stack ? { stack: shape.data.stack } : {}),
+      },
+    }
+  },
+})
+
+export const router = t.router
+export const mergeRouters = t.mergeRouters
+export const createCallerFactory = t.createCallerFactory
+export const middleware = t.middleware
+
+export const publicProcedure = t.procedure.use(({ ctx, next }) => {
+  // A refused credential is a 401 everywhere, not a silent downgrade to anonymous.
+  if (ctx.authFailure)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your credentials were not accepted.' })
+  return next()
+})
+
+const requireIdentity = t.middleware(({ ctx, next }) => {
+  if (!ctx.identity) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' })
+  return next({ ctx: { identity: ctx.identity as Identity } })
+})
+
+export const authedProcedure = publicProcedure.use(requireIdentity)
+
+const inTenantTransaction = t.middleware(async ({ ctx, next }) => {
+  const identity = ctx.identity as Identity
+  const result = await ctx.services.db.withTenant(
+    { tenantId: identity.tenantId, userId: identity.userId, role: identity.role },
+    async (tx) => {
+      const inner = await next({ ctx: { tx: tx as Tx } })
+      // next() reports failure as a value; throwing here rolls the transaction back.
+      if (!inner.ok) throw inner.error
+      return inner
+    },
+  )
+  return result
+})
+
+export const tenantProcedure = authedProcedure.use(inTenantTransaction)
+
+export function requireRole(role: Identity['role']) {
+  return t.middleware(({ ctx, next }) => {
+    if (ctx.identity?.role !== role) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'This needs the admin role in your clinic.' })
+    }
+    return next()
+  })
+}
+
+export const adminProcedure = tenantProcedure.use(requireRole('admin'))

@@ -1,0 +1,7 @@
+// Admin-only procedures, grouped by what they administer.
+import { router } from '../init.ts'
+import { adminUsersRouter } from './admin-users.ts'
+
+export const adminRouter = router({
+  users: adminUsersRouter,
+})
