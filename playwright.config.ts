@@ -45,6 +45,7 @@ export default defineConfig({
       CLINAI_DATA_DIR: '.data/e2e',
       CLINAI_FRESH: '1',
       CLINAI_PG_PORT: process.env.E2E_PG_PORT ?? '54339',
+      CLINAI_OIDC_PORT: process.env.E2E_OIDC_PORT ?? '5576',
       LOG_LEVEL: 'warn',
     },
   },

@@ -3,7 +3,9 @@
 // survives restarts. Ctrl-C stops everything cleanly.
 //
 // Environment (all optional): PORT (3000), CLINAI_DATA_DIR (.data),
-// CLINAI_PG_PORT (54329), CLINAI_FRESH=1 to start from an empty data folder.
+// CLINAI_PG_PORT (54329), CLINAI_OIDC_PORT (5556), CLINAI_FRESH=1 to start
+// from an empty data folder. Setting AUTH_ISSUER uses a real identity provider
+// instead of the bundled one.
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,12 +13,15 @@ import { runMigrations } from '#db/migrate.ts'
 import { seedDemoData } from '#db/seed.ts'
 import { loadConfig, localDefaults } from '#server/config/env.ts'
 import { startApp } from '#server/main.ts'
+import { startIdentityProvider } from './identity-provider.ts'
 import { startLocalPostgres } from './postgres.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const dataDir = path.resolve(root, process.env.CLINAI_DATA_DIR ?? '.data')
 const pgPort = Number(process.env.CLINAI_PG_PORT ?? localDefaults.postgresPort)
 const databaseName = localDefaults.databaseName
+const appPort = Number(process.env.PORT ?? localDefaults.port)
+const oidcPort = Number(process.env.CLINAI_OIDC_PORT ?? localDefaults.oidcPort)
 
 if (process.env.NODE_ENV === 'production') {
   console.error('infra/local/dev.ts starts local stand-ins and never runs in production; use `npm start`.')
@@ -54,8 +59,29 @@ try {
 
   await runMigrations(pg.ownerUrl())
   await pg.enableAppLogin()
-  const oidcIssuer = process.env.AUTH_ISSUER ?? `http://localhost:${localDefaults.oidcPort}`
-  const { seeded } = await seedDemoData(pg.ownerUrl(), { oidcIssuer })
+  if (!process.env.AUTH_ISSUER) {
+    const redirectUri = `http://localhost:${appPort}/auth/callback`
+    const idp = await startIdentityProvider({
+      port: oidcPort,
+      clients: [
+        {
+          clientId: 'clinai-local',
+          clientSecret: 'clinai-local-secret',
+          redirectUris: [redirectUri],
+          postLogoutRedirectUris: [`http://localhost:${appPort}/`],
+        },
+      ],
+    })
+    stoppers.push(() => idp.close())
+    Object.assign(process.env, {
+      AUTH_ISSUER: idp.issuer,
+      AUTH_CLIENT_ID: 'clinai-local',
+      AUTH_CLIENT_SECRET: 'clinai-local-secret',
+      AUTH_REDIRECT_URI: redirectUri,
+    })
+    console.log(`[dev] local identity provider at ${idp.issuer} (demo accounts in the README)`)
+  }
+  const { seeded } = await seedDemoData(pg.ownerUrl(), { oidcIssuer: process.env.AUTH_ISSUER! })
   console.log(seeded ? '[dev] seeded the demo clinics' : '[dev] kept the existing data')
 
   process.env.DATABASE_URL = pg.appUrl()

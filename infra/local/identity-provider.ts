@@ -1,0 +1,237 @@
+// The local stand-in for Azure AD B2C / Entra External ID: a real OpenID
+// Connect provider (oidc-provider) that knows the demo accounts, shows a plain
+// sign-in page, and puts `tenant_id` and `role` claims in the ID token as the
+// B2C custom claims do. The app talks to it exactly as to production.
+import { randomBytes } from 'node:crypto'
+import http from 'node:http'
+import { exportJWK, generateKeyPair } from 'jose'
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
+import { allDemoAccounts } from './demo-accounts.ts'
+
+export interface LocalOidcClient {
+  clientId: string
+  clientSecret: string
+  redirectUris: string[]
+  postLogoutRedirectUris: string[]
+}
+
+export interface LocalOidcAccount {
+  subject: string
+  email: string
+  name: string
+  tenantId: string
+  role: string
+  password: string
+}
+
+export interface LocalOidcOptions {
+  port?: number
+  host?: string
+  clients: LocalOidcClient[]
+  accounts?: LocalOidcAccount[]
+}
+
+export interface LocalOidcProvider {
+  issuer: string
+  port: number
+  close(): Promise<void>
+}
+
+const MAX_FORM_BYTES = 10_000
+
+export async function startIdentityProvider(options: LocalOidcOptions): Promise<LocalOidcProvider> {
+  const accounts = new Map(
+    (options.accounts ?? allDemoAccounts).map((account) => [account.email.toLowerCase(), account]),
+  )
+  const bySubject = new Map([...accounts.values()].map((account) => [account.subject, account]))
+
+  const server = http.createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
+  })
+  const port = (server.address() as { port: number }).port
+  const issuer = `http://localhost:${port}`
+
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true })
+  const signingKey = {
+    ...(await exportJWK(privateKey)),
+    kid: `local-${randomBytes(4).toString('hex')}`,
+    alg: 'RS256',
+    use: 'sig',
+  }
+
+  const configuration: Configuration = {
+    clients: options.clients.map((client) => ({
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      redirect_uris: client.redirectUris,
+      post_logout_redirect_uris: client.postLogoutRedirectUris,
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_post',
+      id_token_signed_response_alg: 'RS256',
+    })),
+    jwks: { keys: [signingKey] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    // PKCE for every client, as the app always sends it.
+    pkce: { required: () => true },
+    scopes: ['openid', 'profile', 'email'],
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'tenant_id', 'role'],
+    },
+    // B2C puts its custom claims in the ID token itself; so do we.
+    conformIdTokenClaims: false,
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true },
+    },
+    ttl: {
+      Session: 15 * 60,
+      Interaction: 10 * 60,
+      Grant: 15 * 60,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      AccessToken: 3600,
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    async findAccount(_ctx, subject) {
+      const account = bySubject.get(subject)
+      if (!account) return undefined
+      return {
+        accountId: subject,
+        claims: async () => ({
+          sub: subject,
+          email: account.email,
+          email_verified: true,
+          name: account.name,
+          tenant_id: account.tenantId,
+          role: account.role,
+        }),
+      }
+    },
+    // First-party clients only: consent is implied, the person never sees a consent page.
+    async loadExistingGrant(ctx: KoaContextWithOIDC) {
+      const session = ctx.oidc.session
+      const client = ctx.oidc.client
+      if (!session?.accountId || !client) return undefined
+      const existing = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId)
+      if (existing) return ctx.oidc.provider.Grant.find(existing)
+      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId })
+      grant.addOIDCScope('openid profile email')
+      grant.addOIDCClaims(['email', 'email_verified', 'name', 'tenant_id', 'role'])
+      await grant.save()
+      return grant
+    },
+    renderError(ctx, out) {
+      ctx.type = 'html'
+      ctx.body = page(
+        'Sign-in error',
+        `<p role="alert">${escapeHtml(String(out.error_description ?? out.error))}</p>`,
+      )
+    },
+  }
+  const provider = new Provider(issuer, configuration)
+  const oidcCallback = provider.callback()
+
+  server.on('request', (req, res) => {
+    const url = new URL(req.url ?? '/', issuer)
+    const match = /^\/interaction\/([A-Za-z0-9_-]{1,64})(\/login)?$/.exec(url.pathname)
+    if (!match) return oidcCallback(req, res)
+    handleInteraction(provider, accounts, req, res, match[1]!, Boolean(match[2])).catch(() => {
+      if (!res.headersSent) {
+        res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
+        res.end(
+          page(
+            'Sign-in expired',
+            '<p role="alert">This sign-in has expired. Please start again from ClinAI.</p>',
+          ),
+        )
+      }
+    })
+  })
+
+  return {
+    issuer,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+async function handleInteraction(
+  provider: Provider,
+  accounts: Map<string, LocalOidcAccount>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  uid: string,
+  isLogin: boolean,
+) {
+  const details = await provider.interactionDetails(req, res)
+  if (details.uid !== uid) throw new Error('interaction mismatch')
+  if (!isLogin || req.method !== 'POST') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+    res.end(loginPage(uid, ''))
+    return
+  }
+  const form = await readForm(req)
+  const account = accounts.get((form.get('email') ?? '').trim().toLowerCase())
+  if (!account || form.get('password') !== account.password) {
+    res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+    res.end(loginPage(uid, 'Email or password is incorrect.', form.get('email') ?? ''))
+    return
+  }
+  await provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: account.subject } },
+    { mergeWithLastSubmission: false },
+  )
+}
+
+async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
+  let body = ''
+  for await (const chunk of req) {
+    body += chunk
+    if (body.length > MAX_FORM_BYTES) throw new Error('form too large')
+  }
+  return new URLSearchParams(body)
+}
+
+function loginPage(uid: string, error: string, email = ''): string {
+  return page(
+    'Sign in to ClinAI (local identity provider)',
+    `<p class="note">This is the local stand-in for Azure AD B2C. The demo accounts and their passwords are listed in the README.</p>
+     ${error ? `<p role="alert" class="error">${escapeHtml(error)}</p>` : ''}
+     <form method="post" action="/interaction/${escapeHtml(uid)}/login">
+       <label for="email">Email</label>
+       <input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}" autofocus>
+       <label for="password">Password</label>
+       <input id="password" name="password" type="password" autocomplete="current-password" required>
+       <button type="submit">Sign in</button>
+     </form>`,
+  )
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;background:#f7f8fa;color:#1b1f24;margin:0;padding:2rem 1rem}
+main{max-width:24rem;margin:0 auto;background:#fff;border:1px solid #d1d5db;border-radius:.75rem;padding:1.5rem}
+label{display:block;font-weight:600;margin-top:1rem}input{width:100%;padding:.5rem;font:inherit;border:1px solid #6b7280;border-radius:.4rem;box-sizing:border-box}
+button{margin-top:1.25rem;width:100%;padding:.6rem;font:inherit;font-weight:600;background:#1d4ed8;color:#fff;border:0;border-radius:.5rem;cursor:pointer}
+.note{color:#4b5563;font-size:.9rem}.error{color:#991b1b;font-weight:600}:focus-visible{outline:3px solid #b45309;outline-offset:2px}</style>
+</head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  )
+}

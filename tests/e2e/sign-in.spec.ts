@@ -1,0 +1,55 @@
+// The real sign-in in a real browser: our app, the bundled OIDC provider, back again.
+import { expect, test, type Page } from '@playwright/test'
+import { demoClinics } from '#infra/local/demo-accounts.ts'
+
+const clinic = demoClinics[0]!
+const therapist = clinic.accounts.find((account) => account.role === 'therapist')!
+
+async function signInAtProvider(page: Page, email: string, password: string) {
+  await expect(
+    page.getByRole('heading', { name: 'Sign in to ClinAI (local identity provider)' }),
+  ).toBeVisible()
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+test('a therapist signs in through the provider and signs out for good', async ({ page, browser }) => {
+  await page.goto('/app')
+  // A protected page sends us to the identity provider.
+  await expect(page).toHaveURL(/localhost:5576\/interaction\//)
+
+  await signInAtProvider(page, therapist.email, 'wrong password')
+  await expect(page.getByRole('alert')).toHaveText('Email or password is incorrect.')
+
+  await signInAtProvider(page, therapist.email, therapist.password)
+  await expect(page).toHaveURL(/\/app$/)
+  await expect(page.getByTestId('whoami')).toContainText(therapist.name)
+  await expect(page.getByTestId('clinic')).toHaveText(clinic.name)
+  await expect(page.getByTestId('role')).toHaveText('therapist')
+
+  const cookies = await page.context().cookies()
+  expect(cookies.find((cookie) => cookie.name === 'clinai_session')?.httpOnly).toBe(true)
+
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible()
+
+  // The cookie from before sign-out opens nothing any more.
+  const replay = await browser.newContext()
+  await replay.addCookies(cookies)
+  const replayPage = await replay.newPage()
+  await replayPage.goto('/app')
+  await expect(replayPage).toHaveURL(/localhost:5576\/interaction\//)
+  await replay.close()
+})
+
+test('an admin of the other clinic lands in their own clinic', async ({ page }) => {
+  const other = demoClinics[1]!
+  const admin = other.accounts.find((account) => account.role === 'admin')!
+  await page.goto('/')
+  await page.getByRole('link', { name: 'Sign in' }).click()
+  await signInAtProvider(page, admin.email, admin.password)
+  await expect(page).toHaveURL(/\/app$/)
+  await expect(page.getByTestId('clinic')).toHaveText(other.name)
+  await expect(page.getByTestId('role')).toHaveText('admin')
+})
