@@ -2,11 +2,8 @@
 import type { AppLoadContext } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { SignInError, type SignInFailure } from '#server/auth/oidc.ts'
-import { clearSessionCookie, readSessionCookie, revokeSession } from '#server/auth/sessions.ts'
 import { completeSignIn } from '#server/auth/sign-in.ts'
-import { recordAuditEvent } from '#server/services/audit/record.ts'
-import { sessions } from '#db/schema/index.ts'
-import { and, eq } from 'drizzle-orm'
+import { endSession } from '#server/auth/sign-out.ts'
 
 export async function startSignIn(request: Request, context: AppLoadContext): Promise<Response> {
   const returnTo = new URL(request.url).searchParams.get('returnTo')
@@ -49,30 +46,8 @@ export async function finishSignIn(
 }
 
 export async function signOut(request: Request, context: AppLoadContext): Promise<Response> {
-  const { services, requestId } = context
-  const ref = await readSessionCookie(services.config, request.headers.get('cookie'))
-  if (ref) {
-    await services.db.withTenant({ tenantId: ref.tenantId, userId: null, role: 'system' }, async (tx) => {
-      const [session] = await tx
-        .select({ userId: sessions.userId })
-        .from(sessions)
-        .where(and(eq(sessions.tenantId, ref.tenantId), eq(sessions.id, ref.sessionId)))
-      await revokeSession(tx, ref)
-      if (session) {
-        await recordAuditEvent(tx, {
-          tenantId: ref.tenantId,
-          actorUserId: session.userId,
-          action: 'auth.signed_out',
-          targetType: 'user',
-          targetId: session.userId,
-          requestId,
-        })
-      }
-    })
-  }
-  return redirect('/?signedOut=1', {
-    headers: { 'set-cookie': await clearSessionCookie(services.config), 'cache-control': 'no-store' },
-  })
+  const clear = await endSession(context.services, request.headers.get('cookie'), context.requestId)
+  return redirect('/?signedOut=1', { headers: { 'set-cookie': clear, 'cache-control': 'no-store' } })
 }
 
 function errorName(error: unknown) {

@@ -35,29 +35,19 @@ export async function completeSignIn(
       const [tenant] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId.data))
       if (!tenant) return null
       const user = await findOrProvisionUser(tx, tenant.id, claims)
-      if (user.conflict) {
+      const refusal = user.conflict ? 'identity_conflict' : user.status !== 'active' ? 'user_disabled' : null
+      if (refusal || user.conflict) {
         await recordAuditEvent(tx, {
           tenantId: tenant.id,
-          actorUserId: null,
+          // A clashing identity is not that user: it acts as nobody.
+          actorUserId: refusal === 'identity_conflict' ? null : user.id,
           action: 'auth.sign_in_failed',
           targetType: 'user',
           targetId: user.id,
           requestId,
-          details: { reason: 'identity_conflict' },
+          details: { reason: refusal },
         })
-        return { ok: false, reason: 'identity_conflict', userId: user.id }
-      }
-      if (user.status !== 'active') {
-        await recordAuditEvent(tx, {
-          tenantId: tenant.id,
-          actorUserId: user.id,
-          action: 'auth.sign_in_failed',
-          targetType: 'user',
-          targetId: user.id,
-          requestId,
-          details: { reason: 'user_disabled' },
-        })
-        return { ok: false, reason: 'user_disabled', userId: user.id }
+        return { ok: false, reason: refusal ?? 'identity_conflict', userId: user.id }
       }
       const { setCookie, sessionId } = await createSession(tx, config, {
         tenantId: tenant.id,
