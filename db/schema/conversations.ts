@@ -1,8 +1,28 @@
-import { foreignKey, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { sql, type SQL } from 'drizzle-orm'
+import {
+  foreignKey,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core'
 import { tenantKey, timestamps } from './columns.ts'
 import { folders } from './folders.ts'
 import { ownerOnly, tenantIsolation } from './rls.ts'
 import { users } from './users.ts'
+
+/**
+ * The full-text document of a text column: German and English stems side by side,
+ * so "Therapie" finds "Therapien" and "session" finds "sessions". An expression (not
+ * a stored column) keeps `select *` rows small; the search service queries with this
+ * same expression so that the GIN indexes on it are used.
+ */
+export function searchDocument(column: AnyPgColumn): SQL {
+  return sql`(to_tsvector('german'::regconfig, ${column}) || to_tsvector('english'::regconfig, ${column}))`
+}
 
 export const conversations = pgTable(
   'conversations',
@@ -35,6 +55,7 @@ export const conversations = pgTable(
       t.id,
     ),
     index('conversations_tenant_folder_idx').on(t.tenantId, t.folderId),
+    index('conversations_title_search_idx').using('gin', searchDocument(t.title)),
     tenantIsolation(t.tenantId),
     ownerOnly(t.ownerUserId),
   ],

@@ -13,7 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import { tenantKey, timestamps } from './columns.ts'
-import { conversations } from './conversations.ts'
+import { conversations, searchDocument } from './conversations.ts'
 import { ownerOnly, tenantIsolation } from './rls.ts'
 import { users } from './users.ts'
 
@@ -57,6 +57,7 @@ export const messages = pgTable(
     index('messages_tenant_streaming_idx')
       .on(t.tenantId, t.status)
       .where(sql`${t.status} = 'streaming'`),
+    index('messages_content_search_idx').using('gin', searchDocument(t.content)),
     check(
       'messages_tokens_nonnegative',
       sql`coalesce(${t.promptTokens}, 0) >= 0 and coalesce(${t.completionTokens}, 0) >= 0`,

@@ -2,13 +2,19 @@
 // typed client (pages or scripts) needs.
 import { createCallerFactory, router } from './init.ts'
 import { adminRouter } from './routers/admin.ts'
+import { conversationsRouter } from './routers/conversations.ts'
+import { foldersRouter } from './routers/folders.ts'
 import { meRouter } from './routers/me.ts'
+import { messagesRouter } from './routers/messages.ts'
 import { tokensRouter } from './routers/tokens.ts'
 
 export const appRouter = router({
   me: meRouter,
   admin: adminRouter,
   tokens: tokensRouter,
+  folders: foldersRouter,
+  conversations: conversationsRouter,
+  messages: messagesRouter,
 })
 
 export type AppRouter = typeof appRouter

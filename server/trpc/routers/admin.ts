@@ -1,7 +1,9 @@
 // Admin-only procedures, grouped by what they administer.
 import { router } from '../init.ts'
+import { adminSettingsRouter } from './admin-settings.ts'
 import { adminUsersRouter } from './admin-users.ts'
 
 export const adminRouter = router({
   users: adminUsersRouter,
+  settings: adminSettingsRouter,
 })

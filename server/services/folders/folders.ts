@@ -1,0 +1,165 @@
+// A clinician's own folders: list, create, rename, delete. Deleting a folder
+// moves its conversations to "no folder" first: nothing is deleted silently.
+import { and, asc, count, eq, sql } from 'drizzle-orm'
+import type { Tx } from '#db/client.ts'
+import { conversations, folders } from '#db/schema/index.ts'
+
+/** The clinician whose content this is; every query filters by both (RLS does too). */
+export interface ContentOwner {
+  tenantId: string
+  userId: string
+}
+
+export interface FolderSummary {
+  id: string
+  name: string
+  conversationCount: number
+  createdAt: string
+  updatedAt: string
+}
+
+/** The folder list is not paginated, so it is bounded here. */
+export const MAX_FOLDERS = 500
+
+export class FolderLimitError extends Error {
+  constructor() {
+    super(`at most ${MAX_FOLDERS} folders per person`)
+    this.name = 'FolderLimitError'
+  }
+}
+
+/** The folder does not exist or is not the caller's: the two are never told apart. */
+export class FolderNotFoundError extends Error {
+  constructor() {
+    super('folder not found')
+    this.name = 'FolderNotFoundError'
+  }
+}
+
+const ownFolder = (owner: ContentOwner, folderId: string) =>
+  and(eq(folders.tenantId, owner.tenantId), eq(folders.ownerUserId, owner.userId), eq(folders.id, folderId))
+
+/**
+ * Throws FolderNotFoundError unless the folder is the owner's. `for key share`
+ * holds it until the transaction ends, so a concurrent delete cannot pull it
+ * out from under a conversation that is being put into it.
+ */
+export async function requireOwnFolder(tx: Tx, owner: ContentOwner, folderId: string): Promise<void> {
+  const [row] = await tx
+    .select({ id: folders.id })
+    .from(folders)
+    .where(ownFolder(owner, folderId))
+    .for('key share')
+  if (!row) throw new FolderNotFoundError()
+}
+
+export async function listFolders(tx: Tx, owner: ContentOwner): Promise<FolderSummary[]> {
+  const rows = await tx
+    .select({
+      id: folders.id,
+      name: folders.name,
+      createdAt: folders.createdAt,
+      updatedAt: folders.updatedAt,
+      conversationCount: count(conversations.id),
+    })
+    .from(folders)
+    .leftJoin(
+      conversations,
+      and(
+        eq(conversations.tenantId, folders.tenantId),
+        eq(conversations.folderId, folders.id),
+        eq(conversations.ownerUserId, owner.userId),
+      ),
+    )
+    .where(and(eq(folders.tenantId, owner.tenantId), eq(folders.ownerUserId, owner.userId)))
+    .groupBy(folders.tenantId, folders.id)
+    .orderBy(asc(sql`lower(${folders.name})`), asc(folders.id))
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    conversationCount: Number(row.conversationCount),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }))
+}
+
+export async function createFolder(
+  tx: Tx,
+  owner: ContentOwner,
+  input: { name: string },
+): Promise<FolderSummary> {
+  const [existing] = await tx
+    .select({ n: count() })
+    .from(folders)
+    .where(and(eq(folders.tenantId, owner.tenantId), eq(folders.ownerUserId, owner.userId)))
+  if (Number(existing?.n ?? 0) >= MAX_FOLDERS) throw new FolderLimitError()
+  const [row] = await tx
+    .insert(folders)
+    .values({ tenantId: owner.tenantId, ownerUserId: owner.userId, name: input.name })
+    .returning()
+  return toSummary(row!, 0)
+}
+
+/** Null when the folder is not the owner's. */
+export async function renameFolder(
+  tx: Tx,
+  owner: ContentOwner,
+  input: { folderId: string; name: string },
+): Promise<FolderSummary | null> {
+  const [row] = await tx
+    .update(folders)
+    .set({ name: input.name })
+    .where(ownFolder(owner, input.folderId))
+    .returning()
+  if (!row) return null
+  const [counted] = await tx
+    .select({ n: count() })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.tenantId, owner.tenantId),
+        eq(conversations.ownerUserId, owner.userId),
+        eq(conversations.folderId, row.id),
+      ),
+    )
+  return toSummary(row, Number(counted?.n ?? 0))
+}
+
+/** Null when the folder is not the owner's; otherwise how many conversations moved to "no folder". */
+export async function deleteFolder(
+  tx: Tx,
+  owner: ContentOwner,
+  input: { folderId: string },
+): Promise<{ folderId: string; movedConversations: number } | null> {
+  // Lock first: a conversation being created into this folder either finishes
+  // before the move below (and is moved) or finds the folder gone.
+  const [locked] = await tx
+    .select({ id: folders.id })
+    .from(folders)
+    .where(ownFolder(owner, input.folderId))
+    .for('update')
+  if (!locked) return null
+  const moved = await tx
+    .update(conversations)
+    .set({ folderId: null })
+    .where(
+      and(
+        eq(conversations.tenantId, owner.tenantId),
+        eq(conversations.ownerUserId, owner.userId),
+        eq(conversations.folderId, input.folderId),
+      ),
+    )
+    .returning({ id: conversations.id })
+  await tx.delete(folders).where(ownFolder(owner, input.folderId))
+  return { folderId: input.folderId, movedConversations: moved.length }
+}
+
+function toSummary(row: typeof folders.$inferSelect, conversationCount: number): FolderSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    conversationCount,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}

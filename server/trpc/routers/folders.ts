@@ -1,0 +1,52 @@
+import { TRPCError } from '@trpc/server'
+import { z } from 'zod'
+import {
+  createFolder,
+  deleteFolder,
+  FolderLimitError,
+  listFolders,
+  MAX_FOLDERS,
+  renameFolder,
+} from '#server/services/folders/folders.ts'
+import { router, tenantProcedure } from '../init.ts'
+
+const folderName = z
+  .string()
+  .trim()
+  .min(1, 'Give the folder a name')
+  .max(120)
+  .regex(/^[^\p{Cc}]*$/u, 'No control characters')
+
+function found<T>(value: T | null): T {
+  // "Not yours" and "does not exist" are one answer, so no id's existence leaks.
+  if (value === null) throw new TRPCError({ code: 'NOT_FOUND', message: 'Folder not found.' })
+  return value
+}
+
+export const foldersRouter = router({
+  /** The caller's folders, by name, with how many conversations each holds. */
+  list: tenantProcedure.query(({ ctx }) => listFolders(ctx.tx, ctx.identity)),
+
+  create: tenantProcedure.input(z.object({ name: folderName })).mutation(async ({ ctx, input }) => {
+    try {
+      return await createFolder(ctx.tx, ctx.identity, input)
+    } catch (error) {
+      if (error instanceof FolderLimitError) {
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: `You already have ${MAX_FOLDERS} folders; delete one first.`,
+        })
+      }
+      throw error
+    }
+  }),
+
+  rename: tenantProcedure
+    .input(z.object({ folderId: z.uuid(), name: folderName }))
+    .mutation(async ({ ctx, input }) => found(await renameFolder(ctx.tx, ctx.identity, input))),
+
+  /** Deletes the folder; its conversations move to "no folder" and the answer says how many. */
+  delete: tenantProcedure
+    .input(z.object({ folderId: z.uuid() }))
+    .mutation(async ({ ctx, input }) => found(await deleteFolder(ctx.tx, ctx.identity, input))),
+})

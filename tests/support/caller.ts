@@ -1,0 +1,104 @@
+// Calls procedures through the real router, as a loader's server-side caller
+// does, for a fixture person. Also answers over in-process HTTP (the fetch
+// adapter) where a test is about the wire: status codes and field errors.
+import { randomUUID } from 'node:crypto'
+import { TRPCError } from '@trpc/server'
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
+import { connectDatabase } from '#db/client.ts'
+import type { Identity } from '#server/auth/identity.ts'
+import { createAuth } from '#server/auth/index.ts'
+import { loadConfig } from '#server/config/env.ts'
+import { createLogger } from '#server/logger.ts'
+import type { Services } from '#server/services.ts'
+import { createContext } from '#server/trpc/context.ts'
+import { appRouter, createCaller } from '#server/trpc/root.ts'
+import type { TestDatabase } from './database.ts'
+import type { FixtureUser } from './fixtures.ts'
+
+export type Caller = ReturnType<typeof createCaller>
+
+export interface TestApi {
+  services: Services
+  /** The caller for a person, each call under a fresh request id. */
+  as(user: FixtureUser): Caller
+  identity(user: FixtureUser): Identity
+  /** The request id of the most recent caller made by `as` (for audit assertions). */
+  lastRequestId: string
+  /** A query or mutation over HTTP as a script would send it, without starting a server. */
+  http(
+    user: FixtureUser | null,
+    kind: 'query' | 'mutation',
+    path: string,
+    input?: unknown,
+  ): Promise<{ status: number; body: HttpBody }>
+  close(): Promise<void>
+}
+
+export interface HttpBody {
+  result?: { data: unknown }
+  error?: {
+    message: string
+    data: {
+      code: string
+      httpStatus: number
+      fieldErrors?: Record<string, string[]>
+      stack?: string
+    }
+  }
+}
+
+export function testApi(testDb: TestDatabase, env: Record<string, string> = {}): TestApi {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: testDb.appUrl, ...env })
+  const services: Services = {
+    config,
+    db: connectDatabase(testDb.appUrl, { max: 4 }),
+    logger: createLogger('silent'),
+    auth: createAuth(config),
+  }
+  const identity = (user: FixtureUser): Identity => ({
+    tenantId: user.tenantId,
+    userId: user.userId,
+    role: user.role,
+    via: 'token',
+    credentialId: 'test',
+  })
+  const api: TestApi = {
+    services,
+    identity,
+    lastRequestId: '',
+    as(user) {
+      api.lastRequestId = randomUUID()
+      return createCaller(createContext({ services, requestId: api.lastRequestId, identity: identity(user) }))
+    },
+    async http(user, kind, path, input) {
+      const url = new URL(`http://clinai.test/api/trpc/${path}`)
+      if (kind === 'query' && input !== undefined) url.searchParams.set('input', JSON.stringify(input))
+      const request = new Request(url, {
+        method: kind === 'query' ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: kind === 'mutation' ? JSON.stringify(input ?? null) : undefined,
+      })
+      const response = await fetchRequestHandler({
+        endpoint: '/api/trpc',
+        req: request,
+        router: appRouter,
+        createContext: () =>
+          createContext({ services, requestId: randomUUID(), identity: user ? identity(user) : null }),
+      })
+      return { status: response.status, body: (await response.json()) as HttpBody }
+    },
+    close: () => services.db.close(),
+  }
+  return api
+}
+
+/** The TRPCError a call failed with; fails the test if it succeeded or threw something else. */
+export async function rejectionOf(call: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await call
+  } catch (error) {
+    if (error instanceof TRPCError) return error
+    throw new Error(`expected a TRPCError, got: ${String(error)}`, { cause: error })
+  }
+  throw new Error('expected the call to fail, but it succeeded')
+}
