@@ -10,8 +10,10 @@ import {
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import stylesheet from './styles/app.css'
+import tailwind from './styles/tailwind.css'
 
 export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: tailwind },
   { rel: 'stylesheet', href: stylesheet },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
