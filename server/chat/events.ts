@@ -1,0 +1,80 @@
+// The wire contract of `POST /api/chat/:conversationId`, shared by the server, the
+// browser workspace (type imports only) and scripts.
+//
+// Request: JSON `ChatRequest`. Refusals before any model call answer JSON
+// `ChatRefusal` with 400 (bad input), 401 (not signed in), 404 (no such conversation
+// of yours), 409 (budget used up, or an answer is already streaming here) or 429 (rate
+// limited; `Retry-After` header in seconds). Otherwise 200 `text/event-stream`, one
+// event per SSE frame: `event: <type>` and `data: <JSON of the matching event>`.
+// The stream always ends with exactly one `done` or `error` event.
+
+/** Longest user message accepted, in characters. */
+export const MAX_CHAT_INPUT_CHARS = 16_000
+
+export type ChatRequest =
+  /** A new user message. */
+  | { content: string; regenerate?: false }
+  /**
+   * Answer the conversation's last user message again, without storing it twice:
+   * the retry after a failure and "Regenerate". The last assistant answer, when it is
+   * the newest message, is replaced.
+   */
+  | { regenerate: true }
+
+export type ChatRefusalCode =
+  | 'invalid_input'
+  | 'unauthenticated'
+  | 'not_found'
+  | 'budget_exhausted'
+  | 'busy'
+  | 'rate_limited'
+  | 'nothing_to_regenerate'
+
+export interface ChatRefusal {
+  error: { code: ChatRefusalCode; message: string; retryAfterSeconds?: number }
+}
+
+/** User-safe reasons an answer ends in `error`. */
+export type ChatErrorCode =
+  'content_filter' | 'model_unavailable' | 'model_rate_limited' | 'timeout' | 'incomplete' | 'interrupted'
+
+export interface ChatStartEvent {
+  type: 'start'
+  conversationId: string
+  /** The stored user message (on regenerate: the existing one being answered again). */
+  userMessageId: string
+  assistantMessageId: string
+  /** The conversation's title after this request (the first exchange names it). */
+  title: string
+}
+
+export interface ChatDeltaEvent {
+  type: 'delta'
+  text: string
+}
+
+export interface ChatUsage {
+  promptTokens: number
+  completionTokens: number
+  /** True when the upstream sent no usage and the counts are estimates. */
+  estimated: boolean
+}
+
+export interface ChatDoneEvent {
+  type: 'done'
+  assistantMessageId: string
+  status: 'complete'
+  finishReason: string
+  usage: ChatUsage
+}
+
+export interface ChatErrorEvent {
+  type: 'error'
+  assistantMessageId: string
+  status: 'error'
+  code: ChatErrorCode
+  /** A sentence safe to show the user; never upstream text. */
+  message: string
+}
+
+export type ChatEvent = ChatStartEvent | ChatDeltaEvent | ChatDoneEvent | ChatErrorEvent
