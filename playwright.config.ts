@@ -46,6 +46,7 @@ export default defineConfig({
       CLINAI_FRESH: '1',
       CLINAI_PG_PORT: process.env.E2E_PG_PORT ?? '54339',
       CLINAI_OIDC_PORT: process.env.E2E_OIDC_PORT ?? '5576',
+      CLINAI_AOAI_PORT: process.env.E2E_AOAI_PORT ?? '5577',
       LOG_LEVEL: 'warn',
     },
   },

@@ -1,23 +1,15 @@
 // The real sign-in in a real browser: our app, the bundled OIDC provider, back again.
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { demoClinics } from '#infra/local/demo-accounts.ts'
+import { fillProviderSignIn as signInAtProvider, providerInteraction } from './support.ts'
 
 const clinic = demoClinics[0]!
 const therapist = clinic.accounts.find((account) => account.role === 'therapist')!
 
-async function signInAtProvider(page: Page, email: string, password: string) {
-  await expect(
-    page.getByRole('heading', { name: 'Sign in to ClinAI (local identity provider)' }),
-  ).toBeVisible()
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-}
-
 test('a therapist signs in through the provider and signs out for good', async ({ page, browser }) => {
   await page.goto('/app')
   // A protected page sends us to the identity provider.
-  await expect(page).toHaveURL(/localhost:5576\/interaction\//)
+  await expect(page).toHaveURL(providerInteraction)
 
   await signInAtProvider(page, therapist.email, 'wrong password')
   await expect(page.getByRole('alert')).toHaveText('Email or password is incorrect.')
@@ -39,7 +31,7 @@ test('a therapist signs in through the provider and signs out for good', async (
   await replay.addCookies(cookies)
   const replayPage = await replay.newPage()
   await replayPage.goto('/app')
-  await expect(replayPage).toHaveURL(/localhost:5576\/interaction\//)
+  await expect(replayPage).toHaveURL(providerInteraction)
   await replay.close()
 })
 
