@@ -4,11 +4,12 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
 import { connectDatabase } from '#db/client.ts'
-import { createAuth } from './auth/index.ts'
 import { ConfigError, loadConfig, type Config } from './config/env.ts'
 import { createApp, listen, type RunningServer } from './http/server.ts'
 import { createLogger } from './logger.ts'
-import type { Services } from './services.ts'
+import { interruptStaleStreams } from './services/chat/recovery.ts'
+import { createServices, type Services } from './services.ts'
+import { startTelemetry } from './telemetry/index.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -17,9 +18,14 @@ export interface StartedApp extends RunningServer {
 }
 
 export async function startApp(config: Config, options: { port?: number } = {}): Promise<StartedApp> {
+  startTelemetry(config)
   const logger = createLogger(config.logLevel)
   const db = connectDatabase(config.database.url, { max: config.database.poolMax })
-  const services: Services = { config, db, logger, auth: createAuth(config) }
+  const services: Services = createServices(config, db, logger)
+  // Nothing streams before this process listens: every `streaming` answer was cut off by a crash.
+  const interrupted = await interruptStaleStreams(db, 0)
+  if (interrupted > 0) logger.warn({ interrupted }, 'answers interrupted by a restart marked as error')
+  const sweeper = startStaleStreamSweep(services)
   const build = (await import(pathToFileURL(path.join(root, 'build', 'index.js')).href)) as ServerBuild
   const app = createApp({ services, build, publicDir: path.join(root, 'public') })
   const running = await listen(app, options.port ?? config.port, config.host)
@@ -28,10 +34,30 @@ export async function startApp(config: Config, options: { port?: number } = {}):
     ...running,
     services,
     async close() {
+      clearInterval(sweeper)
       await running.close()
       await db.close()
     },
   }
+}
+
+/**
+ * Ends answers that fell silent for longer than any live stream can (every attempt's
+ * timeout plus the idle timeout): a crashed sibling process, or a lost update.
+ */
+function startStaleStreamSweep({ config, db, logger }: Services): NodeJS.Timeout {
+  const { requestTimeoutMs, maxRetries, idleTimeoutMs } = config.llm
+  const minAgeSeconds = Math.ceil((requestTimeoutMs * (maxRetries + 1) + idleTimeoutMs) / 1000) + 60
+  const timer = setInterval(() => {
+    interruptStaleStreams(db, minAgeSeconds).then(
+      (interrupted) => {
+        if (interrupted > 0) logger.warn({ interrupted }, 'stale streaming answers marked as error')
+      },
+      (error: unknown) => logger.error({ err: { name: (error as Error).name } }, 'stale stream sweep failed'),
+    )
+  }, 60_000)
+  timer.unref()
+  return timer
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

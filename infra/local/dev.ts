@@ -4,8 +4,10 @@
 //
 // Environment (all optional): PORT (3000), CLINAI_DATA_DIR (.data),
 // CLINAI_PG_PORT (54329), CLINAI_OIDC_PORT (5556), CLINAI_FRESH=1 to start
-// from an empty data folder. Setting AUTH_ISSUER uses a real identity provider
-// instead of the bundled one.
+// from an empty data folder, CLINAI_AOAI_PORT (5557) for the Azure OpenAI
+// simulator. Setting AUTH_ISSUER uses a real identity provider instead of the
+// bundled one; setting AZURE_OPENAI_ENDPOINT (or OPENAI_BASE_URL) uses a real
+// model instead of the simulator.
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +15,7 @@ import { runMigrations } from '#db/migrate.ts'
 import { seedDemoData } from '#db/seed.ts'
 import { loadConfig, localDefaults } from '#server/config/env.ts'
 import { startApp } from '#server/main.ts'
+import { startAoaiSimulator } from './aoai-simulator/server.ts'
 import { startIdentityProvider } from './identity-provider.ts'
 import { startLocalPostgres } from './postgres.ts'
 
@@ -22,6 +25,7 @@ const pgPort = Number(process.env.CLINAI_PG_PORT ?? localDefaults.postgresPort)
 const databaseName = localDefaults.databaseName
 const appPort = Number(process.env.PORT ?? localDefaults.port)
 const oidcPort = Number(process.env.CLINAI_OIDC_PORT ?? localDefaults.oidcPort)
+const aoaiPort = Number(process.env.CLINAI_AOAI_PORT ?? localDefaults.aoaiSimulatorPort)
 
 if (process.env.NODE_ENV === 'production') {
   console.error('infra/local/dev.ts starts local stand-ins and never runs in production; use `npm start`.')
@@ -80,6 +84,15 @@ try {
       AUTH_REDIRECT_URI: redirectUri,
     })
     console.log(`[dev] local identity provider at ${idp.issuer} (demo accounts in the README)`)
+  }
+  if (!process.env.AZURE_OPENAI_ENDPOINT && !process.env.OPENAI_BASE_URL) {
+    const simulator = await startAoaiSimulator({ port: aoaiPort, apiKey: localDefaults.aoaiSimulatorApiKey })
+    stoppers.push(() => simulator.close())
+    Object.assign(process.env, {
+      AZURE_OPENAI_ENDPOINT: simulator.url,
+      AZURE_OPENAI_API_KEY: localDefaults.aoaiSimulatorApiKey,
+    })
+    console.log(`[dev] Azure OpenAI simulator at ${simulator.url} (faults: see infra/local/aoai-simulator)`)
   }
   const { seeded } = await seedDemoData(pg.ownerUrl(), { oidcIssuer: process.env.AUTH_ISSUER! })
   console.log(seeded ? '[dev] seeded the demo clinics' : '[dev] kept the existing data')

@@ -13,6 +13,9 @@ const productionEnv = {
   AUTH_CLIENT_SECRET: 'client-secret',
   AUTH_REDIRECT_URI: 'https://clinai.example/auth/callback',
   SESSION_SECRET: 'a'.repeat(32) + ',' + 'b'.repeat(40),
+  AZURE_OPENAI_ENDPOINT: 'https://clinai-weu.openai.azure.com/',
+  AZURE_OPENAI_API_KEY: 'azure-key',
+  AZURE_OPENAI_DEPLOYMENT: 'gpt-4o',
 }
 
 function problemsOf(env: Record<string, string>): string {
@@ -24,6 +27,49 @@ function problemsOf(env: Record<string, string>): string {
   }
   throw new Error('expected loadConfig to fail')
 }
+
+describe('loadConfig: the model', () => {
+  it('uses Azure OpenAI in production with the endpoint, key and deployment given', () => {
+    const { llm } = loadConfig(productionEnv)
+    expect(llm).toMatchObject({
+      provider: 'azure',
+      url: 'https://clinai-weu.openai.azure.com',
+      apiKey: 'azure-key',
+      defaultDeployment: 'gpt-4o',
+      apiVersion: '2024-10-21',
+    })
+  })
+
+  it('names the model variables when production has none', () => {
+    const { AZURE_OPENAI_ENDPOINT: _endpoint, ...withoutEndpoint } = productionEnv
+    expect(problemsOf(withoutEndpoint)).toMatch(/AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY/)
+  })
+
+  it('uses an OpenAI-compatible server when OPENAI_BASE_URL is set instead', () => {
+    const { AZURE_OPENAI_ENDPOINT: _endpoint, AZURE_OPENAI_API_KEY: _key, ...rest } = productionEnv
+    const { llm } = loadConfig({
+      ...rest,
+      OPENAI_BASE_URL: 'http://vllm.internal:8000/v1/',
+      OPENAI_MODEL: 'llama',
+    })
+    expect(llm).toMatchObject({
+      provider: 'openai',
+      url: 'http://vllm.internal:8000/v1',
+      defaultDeployment: 'llama',
+    })
+  })
+
+  it('refuses both kinds at once and malformed limits', () => {
+    expect(problemsOf({ ...productionEnv, OPENAI_BASE_URL: 'http://x.example/v1' })).toMatch(/not both/)
+    expect(problemsOf({ LLM_IDLE_TIMEOUT_MS: '5' })).toMatch(/LLM_IDLE_TIMEOUT_MS/)
+    expect(problemsOf({ CHAT_RATE_LIMIT_PER_MINUTE: 'lots' })).toMatch(/CHAT_RATE_LIMIT_PER_MINUTE/)
+    expect(problemsOf({ AZURE_OPENAI_API_VERSION: 'latest' })).toMatch(/AZURE_OPENAI_API_VERSION/)
+  })
+
+  it('points at the local simulator in development', () => {
+    expect(loadConfig({}).llm).toMatchObject({ provider: 'azure', url: 'http://127.0.0.1:5557' })
+  })
+})
 
 describe('loadConfig', () => {
   it('accepts a complete production environment', () => {

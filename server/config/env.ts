@@ -9,6 +9,7 @@ export const localDefaults = {
   postgresPort: 54329,
   oidcPort: 5556,
   aoaiSimulatorPort: 5557,
+  aoaiSimulatorApiKey: 'local-dev-key',
   databaseName: 'clinai',
   appRolePassword: 'clinai-local-app',
   ownerRolePassword: 'clinai-local-owner',
@@ -89,6 +90,31 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 14)
     .default(12),
+
+  /** Azure OpenAI: the resource endpoint (https://<name>.openai.azure.com), key, default deployment, API version. */
+  AZURE_OPENAI_ENDPOINT: httpUrl.optional(),
+  AZURE_OPENAI_API_KEY: z.string().trim().min(1).max(500).optional(),
+  AZURE_OPENAI_DEPLOYMENT: z.string().trim().min(1).max(100).default('gpt-4o-mini'),
+  AZURE_OPENAI_API_VERSION: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}(?:-preview)?$/, 'must look like 2024-10-21')
+    .default('2024-10-21'),
+  /** Any OpenAI-compatible server (vLLM, Ollama) instead of Azure: base URL (…/v1), key and model. */
+  OPENAI_BASE_URL: httpUrl.optional(),
+  OPENAI_API_KEY: z.string().trim().min(1).max(500).optional(),
+  OPENAI_MODEL: z.string().trim().min(1).max(100).optional(),
+  /** Until the model's response starts (per attempt). */
+  LLM_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Longest silence allowed inside a streaming answer before it ends as `timeout`. */
+  LLM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Retries before a stream starts (429, 5xx, connection errors), honouring retry-after-ms. */
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Prompt budget in tokens: system prompt + history (newest first) + the new message. */
+  LLM_CONTEXT_TOKENS: z.coerce.number().int().min(500).max(1_000_000).default(12_000),
+  LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).max(100_000).default(1_500),
+  /** Chat requests per user per minute. */
+  CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
 })
 
 /** Variables that have no stand-in in production. */
@@ -124,6 +150,24 @@ export interface Config {
     scopes: string
   }
   session: { secrets: string[]; idleMinutes: number; absoluteHours: number; secureCookie: boolean }
+  llm: LlmConfig
+  chat: { rateLimitPerMinute: number }
+}
+
+export interface LlmConfig {
+  /** `azure`: the AzureOpenAI client (deployment URLs); `openai`: any OpenAI-compatible base URL. */
+  provider: 'azure' | 'openai'
+  /** Azure resource endpoint, or the OpenAI-compatible base URL. */
+  url: string
+  apiKey: string
+  apiVersion: string
+  /** The deployment (Azure) or model name used when the clinic sets none. */
+  defaultDeployment: string
+  requestTimeoutMs: number
+  idleTimeoutMs: number
+  maxRetries: number
+  contextTokens: number
+  maxOutputTokens: number
 }
 
 export class ConfigError extends Error {
@@ -150,11 +194,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (isProduction) {
     const missing = requiredInProduction.filter((name) => env[name] === undefined)
     if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: is required in production`))
+    const hasAzure = env.AZURE_OPENAI_ENDPOINT !== undefined && env.AZURE_OPENAI_API_KEY !== undefined
+    const hasOpenAi = env.OPENAI_BASE_URL !== undefined && env.OPENAI_MODEL !== undefined
+    if (!hasAzure && !hasOpenAi) {
+      throw new ConfigError([
+        'AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY: are required in production (or OPENAI_BASE_URL and OPENAI_MODEL)',
+      ])
+    }
     const insecure = (['AUTH_ISSUER', 'AUTH_REDIRECT_URI'] as const).filter(
       (name) => !env[name]!.startsWith('https://'),
     )
     if (insecure.length > 0)
       throw new ConfigError(insecure.map((name) => `${name}: must use https in production`))
+  }
+  if (env.AZURE_OPENAI_ENDPOINT !== undefined && env.OPENAI_BASE_URL !== undefined) {
+    throw new ConfigError(['OPENAI_BASE_URL: set either AZURE_OPENAI_ENDPOINT or OPENAI_BASE_URL, not both'])
   }
   const localAuth = {
     issuer: `http://localhost:${localDefaults.oidcPort}`,
@@ -192,5 +246,32 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       absoluteHours: env.SESSION_ABSOLUTE_HOURS,
       secureCookie: isProduction,
     },
+    llm: {
+      ...(env.OPENAI_BASE_URL !== undefined
+        ? {
+            provider: 'openai' as const,
+            url: env.OPENAI_BASE_URL.replace(/\/$/, ''),
+            // Local servers (Ollama, vLLM) often need no key; the SDK still wants one.
+            apiKey: env.OPENAI_API_KEY ?? 'none',
+            defaultDeployment: env.OPENAI_MODEL ?? env.AZURE_OPENAI_DEPLOYMENT,
+          }
+        : {
+            provider: 'azure' as const,
+            // Locally: the bundled simulator (infra/local/aoai-simulator) on its default port.
+            url: (env.AZURE_OPENAI_ENDPOINT ?? `http://127.0.0.1:${localDefaults.aoaiSimulatorPort}`).replace(
+              /\/$/,
+              '',
+            ),
+            apiKey: env.AZURE_OPENAI_API_KEY ?? localDefaults.aoaiSimulatorApiKey,
+            defaultDeployment: env.AZURE_OPENAI_DEPLOYMENT,
+          }),
+      apiVersion: env.AZURE_OPENAI_API_VERSION,
+      requestTimeoutMs: env.LLM_REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: env.LLM_IDLE_TIMEOUT_MS,
+      maxRetries: env.LLM_MAX_RETRIES,
+      contextTokens: env.LLM_CONTEXT_TOKENS,
+      maxOutputTokens: env.LLM_MAX_OUTPUT_TOKENS,
+    },
+    chat: { rateLimitPerMinute: env.CHAT_RATE_LIMIT_PER_MINUTE },
   }
 }

@@ -6,10 +6,9 @@ import { TRPCError } from '@trpc/server'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import { connectDatabase } from '#db/client.ts'
 import type { Identity } from '#server/auth/identity.ts'
-import { createAuth } from '#server/auth/index.ts'
 import { loadConfig } from '#server/config/env.ts'
 import { createLogger } from '#server/logger.ts'
-import type { Services } from '#server/services.ts'
+import { createServices, type Services } from '#server/services.ts'
 import { createContext } from '#server/trpc/context.ts'
 import { appRouter, createCaller } from '#server/trpc/root.ts'
 import type { TestDatabase } from './database.ts'
@@ -49,12 +48,11 @@ export interface HttpBody {
 
 export function testApi(testDb: TestDatabase, env: Record<string, string> = {}): TestApi {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: testDb.appUrl, ...env })
-  const services: Services = {
+  const services: Services = createServices(
     config,
-    db: connectDatabase(testDb.appUrl, { max: 4 }),
-    logger: createLogger('silent'),
-    auth: createAuth(config),
-  }
+    connectDatabase(testDb.appUrl, { max: 4 }),
+    createLogger('silent'),
+  )
   const identity = (user: FixtureUser): Identity => ({
     tenantId: user.tenantId,
     userId: user.userId,

@@ -1,0 +1,276 @@
+// One question and its answer, as stored: the user's message is written before
+// the model is called, the answer starts as `streaming` and always ends in a
+// terminal state, and its tokens are rolled up per clinic, user and day in the
+// same transaction that ends it.
+import { and, desc, eq, ne, sql } from 'drizzle-orm'
+import type { Tx } from '#db/client.ts'
+import { conversations, messages, tenants, usage } from '#db/schema/index.ts'
+import type { ChatErrorCode } from '#server/chat/events.ts'
+import type { PromptMessage } from '#server/llm/client.ts'
+import { DEFAULT_TITLE } from '#server/services/conversations/conversations.ts'
+import type { ContentOwner } from '#server/services/folders/folders.ts'
+import { getMyUsage } from '#server/services/usage/usage.ts'
+
+/** How many earlier messages are read for the prompt; the context budget trims further. */
+const HISTORY_LIMIT = 200
+const TITLE_MAX_CHARS = 60
+
+export type ExchangeRequest = { kind: 'ask'; content: string } | { kind: 'regenerate' }
+
+export interface Exchange {
+  conversationId: string
+  title: string
+  userMessageId: string
+  /** The text being answered (the new message, or the stored one on regenerate). */
+  userText: string
+  assistantMessageId: string
+  deployment: string
+  systemPrompt: string | null
+  /** Earlier messages, oldest first, without the one being answered. */
+  history: PromptMessage[]
+}
+
+export type ExchangeRefusal = 'not_found' | 'busy' | 'budget_exhausted' | 'nothing_to_regenerate'
+
+export type StartResult = { ok: true; exchange: Exchange } | { ok: false; refusal: ExchangeRefusal }
+
+/**
+ * Checks that the conversation is the owner's, that no answer is streaming in it
+ * and that the clinic has budget left; then stores the user's message (unless
+ * regenerating) and an empty `streaming` answer. The first exchange names the
+ * conversation after the first line of the question.
+ */
+export async function startExchange(
+  tx: Tx,
+  owner: ContentOwner,
+  input: { conversationId: string; request: ExchangeRequest; defaultDeployment: string },
+): Promise<StartResult> {
+  const [conversation] = await tx
+    .select({ id: conversations.id, title: conversations.title })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.tenantId, owner.tenantId),
+        eq(conversations.ownerUserId, owner.userId),
+        eq(conversations.id, input.conversationId),
+      ),
+    )
+    // Serialises exchanges in one conversation, so the busy check below holds.
+    .for('update')
+  if (!conversation) return { ok: false, refusal: 'not_found' }
+
+  const inConversation = and(
+    eq(messages.tenantId, owner.tenantId),
+    eq(messages.ownerUserId, owner.userId),
+    eq(messages.conversationId, conversation.id),
+  )
+  const [streaming] = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(inConversation, eq(messages.status, 'streaming')))
+    .limit(1)
+  if (streaming) return { ok: false, refusal: 'busy' }
+
+  if ((await getMyUsage(tx, owner)).remaining <= 0) return { ok: false, refusal: 'budget_exhausted' }
+
+  const [clinic] = await tx
+    .select({ modelDeployment: tenants.modelDeployment, systemPrompt: tenants.systemPrompt })
+    .from(tenants)
+    .where(eq(tenants.id, owner.tenantId))
+
+  let userMessage: { id: string; content: string }
+  if (input.request.kind === 'regenerate') {
+    const newest = await tx
+      .select({ id: messages.id, role: messages.role, content: messages.content })
+      .from(messages)
+      .where(inConversation)
+      .orderBy(desc(messages.createdAt), desc(messages.role), desc(messages.id))
+      .limit(2)
+    const lastUser = newest.find((message) => message.role === 'user')
+    if (!lastUser) return { ok: false, refusal: 'nothing_to_regenerate' }
+    // The answer being replaced goes; the question stays, stored once.
+    if (newest[0]!.role === 'assistant') {
+      await tx.delete(messages).where(and(inConversation, eq(messages.id, newest[0]!.id)))
+    }
+    userMessage = lastUser
+  } else {
+    const [row] = await tx
+      .insert(messages)
+      .values({
+        tenantId: owner.tenantId,
+        conversationId: conversation.id,
+        ownerUserId: owner.userId,
+        role: 'user',
+        content: input.request.content,
+        status: 'complete',
+        // clock_timestamp, not now(): the answer written next in this transaction sorts after it.
+        createdAt: sql`clock_timestamp()`,
+      })
+      .returning({ id: messages.id, content: messages.content })
+    userMessage = row!
+  }
+
+  const deployment = clinic?.modelDeployment ?? input.defaultDeployment
+  const [assistant] = await tx
+    .insert(messages)
+    .values({
+      tenantId: owner.tenantId,
+      conversationId: conversation.id,
+      ownerUserId: owner.userId,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      model: deployment,
+      createdAt: sql`clock_timestamp()`,
+    })
+    .returning({ id: messages.id })
+
+  const title =
+    conversation.title === DEFAULT_TITLE && input.request.kind === 'ask'
+      ? titleFrom(input.request.content) || DEFAULT_TITLE
+      : conversation.title
+  await tx
+    .update(conversations)
+    .set({ title, lastMessageAt: sql`now()` })
+    .where(and(eq(conversations.tenantId, owner.tenantId), eq(conversations.id, conversation.id)))
+
+  const earlier = await tx
+    .select({ role: messages.role, content: messages.content })
+    .from(messages)
+    .where(
+      and(
+        inConversation,
+        ne(messages.id, userMessage.id),
+        ne(messages.id, assistant!.id),
+        // Failed answers with nothing in them would only confuse the model.
+        sql`${messages.content} <> ''`,
+        sql`(${messages.createdAt}, ${messages.role}, ${messages.id}) < (select created_at, role, id from messages m where m.tenant_id = ${owner.tenantId} and m.id = ${userMessage.id})`,
+      ),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.role), desc(messages.id))
+    .limit(HISTORY_LIMIT)
+
+  return {
+    ok: true,
+    exchange: {
+      conversationId: conversation.id,
+      title,
+      userMessageId: userMessage.id,
+      userText: userMessage.content,
+      assistantMessageId: assistant!.id,
+      deployment,
+      systemPrompt: clinic?.systemPrompt ?? null,
+      history: earlier.reverse().map((message) => ({ role: message.role, content: message.content })),
+    },
+  }
+}
+
+/**
+ * A conversation's title from its first question: the first non-empty line,
+ * without Markdown markers, whitespace collapsed, cut at a word boundary.
+ * Deterministic and free, where asking the model would cost tokens and time.
+ */
+export function titleFrom(text: string): string {
+  const line =
+    text
+      .split(/\r?\n/)
+      .map((candidate) =>
+        candidate
+          .replace(/^[\s#>*\-+]+|[*_`~]+/g, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      .find((candidate) => candidate.length > 0) ?? ''
+  if (line.length <= TITLE_MAX_CHARS) return line
+  const cut = line.slice(0, TITLE_MAX_CHARS)
+  const atWord = cut.lastIndexOf(' ')
+  return `${(atWord > TITLE_MAX_CHARS / 2 ? cut.slice(0, atWord) : cut).trimEnd()}…`
+}
+
+/** Saves the partial answer of a running stream, so a crash keeps what was shown. */
+export async function saveProgress(tx: Tx, owner: ContentOwner, messageId: string, content: string) {
+  await tx
+    .update(messages)
+    .set({ content })
+    .where(
+      and(
+        eq(messages.tenantId, owner.tenantId),
+        eq(messages.ownerUserId, owner.userId),
+        eq(messages.id, messageId),
+        eq(messages.status, 'streaming'),
+      ),
+    )
+}
+
+export type Ending =
+  | { status: 'complete'; finishReason: string }
+  | { status: 'stopped' }
+  | { status: 'error'; code: ChatErrorCode }
+
+export interface TokenUsage {
+  promptTokens: number
+  completionTokens: number
+  estimated: boolean
+}
+
+/**
+ * Ends the answer and adds its tokens to the day's roll-up, in one transaction.
+ * False when the answer had already ended (for example, marked interrupted).
+ */
+export async function finishExchange(
+  tx: Tx,
+  owner: ContentOwner,
+  input: { conversationId: string; messageId: string; content: string; ending: Ending; usage: TokenUsage },
+): Promise<boolean> {
+  const { ending, usage: tokens } = input
+  const [ended] = await tx
+    .update(messages)
+    .set({
+      content: input.content,
+      status: ending.status,
+      finishReason: ending.status === 'complete' ? ending.finishReason : null,
+      errorCode: ending.status === 'error' ? ending.code : null,
+      promptTokens: tokens.promptTokens,
+      completionTokens: tokens.completionTokens,
+      usageEstimated: tokens.estimated,
+      completedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(messages.tenantId, owner.tenantId),
+        eq(messages.ownerUserId, owner.userId),
+        eq(messages.id, input.messageId),
+        eq(messages.status, 'streaming'),
+      ),
+    )
+    .returning({ id: messages.id })
+  if (!ended) return false
+
+  const total = tokens.promptTokens + tokens.completionTokens
+  await tx
+    .insert(usage)
+    .values({
+      tenantId: owner.tenantId,
+      userId: owner.userId,
+      day: sql`(now() at time zone 'UTC')::date`,
+      requests: 1,
+      promptTokens: tokens.promptTokens,
+      completionTokens: tokens.completionTokens,
+      estimatedTokens: tokens.estimated ? total : 0,
+    })
+    .onConflictDoUpdate({
+      target: [usage.tenantId, usage.userId, usage.day],
+      set: {
+        requests: sql`${usage.requests} + 1`,
+        promptTokens: sql`${usage.promptTokens} + excluded.prompt_tokens`,
+        completionTokens: sql`${usage.completionTokens} + excluded.completion_tokens`,
+        estimatedTokens: sql`${usage.estimatedTokens} + excluded.estimated_tokens`,
+        updatedAt: sql`now()`,
+      },
+    })
+  await tx
+    .update(conversations)
+    .set({ lastMessageAt: sql`now()` })
+    .where(and(eq(conversations.tenantId, owner.tenantId), eq(conversations.id, input.conversationId)))
+  return true
+}

@@ -1,0 +1,44 @@
+// Answers left `streaming` by a crash end as `error` with reason `interrupted`,
+// keeping whatever text was saved. At startup every such answer is ended; while
+// running, a sweep ends those silent for longer than any live stream can be.
+import { and, eq, lte, sql } from 'drizzle-orm'
+import type { Database } from '#db/client.ts'
+import { messages } from '#db/schema/index.ts'
+import { estimateTokens } from '#server/llm/prompt.ts'
+import { finishExchange } from './exchange.ts'
+
+/** Ends stale streams; returns how many answers were marked interrupted. */
+export async function interruptStaleStreams(db: Database, minAgeSeconds: number): Promise<number> {
+  let interrupted = 0
+  for (const owner of await db.staleStreamOwners(minAgeSeconds)) {
+    interrupted += await db.withTenant({ ...owner, role: 'system' }, async (tx) => {
+      const stale = await tx
+        .select({ id: messages.id, conversationId: messages.conversationId, content: messages.content })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.tenantId, owner.tenantId),
+            eq(messages.ownerUserId, owner.userId),
+            eq(messages.status, 'streaming'),
+            lte(messages.updatedAt, sql`now() - make_interval(secs => ${minAgeSeconds})`),
+          ),
+        )
+        .for('update', { skipLocked: true })
+      let count = 0
+      for (const message of stale) {
+        // The prompt's size is unknown now; the saved text's tokens are counted, marked estimated.
+        const usage = { promptTokens: 0, completionTokens: estimateTokens(message.content), estimated: true }
+        const ended = await finishExchange(tx, owner, {
+          conversationId: message.conversationId,
+          messageId: message.id,
+          content: message.content,
+          ending: { status: 'error', code: 'interrupted' },
+          usage,
+        })
+        if (ended) count++
+      }
+      return count
+    })
+  }
+  return interrupted
+}
