@@ -2,6 +2,7 @@
 // through the owner connection. Security tests use it to prove what each
 // person can and cannot see; tests/security/rls.test.ts fails if a tenant
 // table has no fixture rows, so a new table cannot slip past.
+import { sql } from 'drizzle-orm'
 import { randomUUID } from 'node:crypto'
 import { connectOwner } from '#db/client.ts'
 import {
@@ -73,7 +74,8 @@ export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
         await tx.insert(usage).values({
           tenantId: user.tenantId,
           userId: user.userId,
-          day: '2026-11-01',
+          // Today (UTC), so the row always counts towards the current month's budget.
+          day: sql`(now() at time zone 'UTC')::date`,
           requests: 1,
           promptTokens: 10,
           completionTokens: 20,
