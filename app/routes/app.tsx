@@ -1,6 +1,6 @@
 // The signed-in home. For now it says who you are; the workspace grows here.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, useLoaderData } from '@remix-run/react'
+import { Form, Outlet, useLoaderData } from '@remix-run/react'
 import { getCaller } from '#app/utils/trpc.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'ClinAI' }]
@@ -31,6 +31,7 @@ export default function AppHome() {
           </button>
         </Form>
       </header>
+      <Outlet />
     </main>
   )
 }

@@ -1,0 +1,109 @@
+// Where the user writes: Enter sends, Shift+Enter adds a line, and while an answer
+// streams the Send button becomes Stop (Esc works too).
+import { useEffect, useId, type RefObject } from 'react'
+
+const MAX_HEIGHT_PX = 192
+
+export function Composer({
+  value,
+  onChange,
+  onSend,
+  onStop,
+  busy,
+  canStop,
+  maxChars,
+  textareaRef,
+}: {
+  value: string
+  onChange: (value: string) => void
+  onSend: () => void
+  onStop: () => void
+  /** An answer is on its way: no new message until it ends. */
+  busy: boolean
+  /** The server has started the answer, so stopping keeps what arrived. */
+  canStop: boolean
+  maxChars: number
+  textareaRef: RefObject<HTMLTextAreaElement>
+}) {
+  const id = useId()
+  const tooLong = value.length > maxChars
+  const nearLimit = value.length > maxChars * 0.9
+  const canSend = !busy && value.trim().length > 0 && !tooLong
+
+  // Grows with the text up to a limit, then scrolls inside.
+  useEffect(() => {
+    const textarea = textareaRef.current
+    if (!textarea) return
+    textarea.style.height = 'auto'
+    textarea.style.height = `${Math.min(textarea.scrollHeight, MAX_HEIGHT_PX)}px`
+  }, [value, textareaRef])
+
+  return (
+    <form
+      className="border-t border-gray-200 bg-gray-50 px-3 pb-3 pt-2 dark:border-gray-700 dark:bg-gray-950 sm:px-6"
+      onSubmit={(event) => {
+        event.preventDefault()
+        if (canSend) onSend()
+      }}
+    >
+      <div className="mx-auto max-w-3xl">
+        <label
+          htmlFor={`${id}-message`}
+          className="mb-1 block text-sm font-medium text-gray-800 dark:text-gray-200"
+        >
+          Message
+        </label>
+        <div className="flex items-end gap-2">
+          <textarea
+            ref={textareaRef}
+            id={`${id}-message`}
+            name="message"
+            rows={2}
+            value={value}
+            disabled={busy}
+            aria-describedby={`${id}-hint`}
+            aria-invalid={tooLong || undefined}
+            placeholder="Ask the assistant…"
+            onChange={(event) => onChange(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return
+              event.preventDefault()
+              if (canSend) onSend()
+            }}
+            className="min-h-[2.75rem] flex-1 resize-none rounded-lg border border-gray-400 bg-white px-3 py-2 text-base text-gray-900 placeholder:text-gray-600 disabled:cursor-not-allowed disabled:bg-gray-100 dark:border-gray-500 dark:bg-gray-900 dark:text-gray-100 dark:placeholder:text-gray-400 dark:disabled:bg-gray-800"
+          />
+          {busy ? (
+            <button
+              type="button"
+              onClick={onStop}
+              disabled={!canStop}
+              aria-keyshortcuts="Escape"
+              className="min-w-[5.5rem] rounded-lg border border-gray-400 bg-white px-4 py-2.5 font-semibold text-gray-900 hover:bg-gray-100 disabled:opacity-60 dark:border-gray-500 dark:bg-gray-800 dark:text-gray-100 dark:hover:bg-gray-700"
+            >
+              Stop
+            </button>
+          ) : (
+            <button
+              type="submit"
+              disabled={!canSend}
+              className="min-w-[5.5rem] rounded-lg bg-blue-700 px-4 py-2.5 font-semibold text-white hover:bg-blue-800 disabled:cursor-not-allowed disabled:bg-gray-300 disabled:text-gray-700 dark:bg-blue-300 dark:text-gray-950 dark:hover:bg-blue-200 dark:disabled:bg-gray-700 dark:disabled:text-gray-300"
+            >
+              Send
+            </button>
+          )}
+        </div>
+        <div className="mt-1 flex justify-between gap-2 text-xs text-gray-700 dark:text-gray-300">
+          <p id={`${id}-hint`}>
+            {busy ? 'Esc or Stop ends the answer here.' : 'Enter sends, Shift+Enter adds a line.'}
+            {tooLong ? ` Too long: shorten it to ${maxChars.toLocaleString('en')} characters.` : ''}
+          </p>
+          {nearLimit ? (
+            <p className={tooLong ? 'font-semibold text-red-800 dark:text-red-200' : ''}>
+              {value.length.toLocaleString('en')} / {maxChars.toLocaleString('en')}
+            </p>
+          ) : null}
+        </div>
+      </div>
+    </form>
+  )
+}

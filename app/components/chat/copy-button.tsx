@@ -1,0 +1,47 @@
+// "Copy" with visible and announced feedback; the clipboard may refuse (no permission, no HTTPS).
+import { useEffect, useState } from 'react'
+
+type CopyState = 'idle' | 'copied' | 'failed'
+
+export function CopyButton({
+  text,
+  what,
+  className,
+}: {
+  text: () => string
+  what: string
+  className?: string
+}) {
+  const [state, setState] = useState<CopyState>('idle')
+  useEffect(() => {
+    if (state === 'idle') return
+    const timer = setTimeout(() => setState('idle'), 2000)
+    return () => clearTimeout(timer)
+  }, [state])
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text())
+      setState('copied')
+    } catch {
+      setState('failed')
+    }
+  }
+
+  return (
+    <>
+      <button type="button" onClick={() => void copy()} className={className ?? actionButton}>
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
+        {state === 'idle' ? <span className="sr-only"> {what}</span> : null}
+      </button>
+      <span className="sr-only" aria-live="polite">
+        {state === 'copied' ? `${what} copied to the clipboard` : state === 'failed' ? 'Copying failed' : ''}
+      </span>
+    </>
+  )
+}
+
+/** The small text buttons under a message. */
+export const actionButton =
+  'rounded-md px-2 py-1 text-sm font-medium text-gray-700 hover:bg-gray-100 hover:text-gray-900 ' +
+  'dark:text-gray-300 dark:hover:bg-gray-800 dark:hover:text-white disabled:cursor-not-allowed disabled:opacity-60'

@@ -1,0 +1,128 @@
+// Assistant answers as Markdown, safely: raw HTML stays visible text (no rehype-raw),
+// links go only to http(s) and mailto and open in a new tab without an opener, and
+// images are never loaded: an image becomes a link, so a beacon URL in an answer is
+// never requested unless someone chooses to open it.
+import { memo, type ReactNode } from 'react'
+import Markdown, { type Components } from 'react-markdown'
+import remarkGfm from 'remark-gfm'
+import { CopyButton } from './copy-button.tsx'
+
+const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:'])
+
+/** The URL when it is absolute http(s) or mailto; undefined drops the attribute. */
+export function safeUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url.trim())
+    return SAFE_PROTOCOLS.has(parsed.protocol) ? parsed.href : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The parts of a hast node that hold text (hast's own types come in two versions here). */
+interface TextNode {
+  type: string
+  value?: string
+  children?: TextNode[]
+}
+
+function textOf(node: TextNode | undefined): string {
+  if (!node) return ''
+  if (node.type === 'text') return node.value ?? ''
+  return (node.children ?? []).map(textOf).join('')
+}
+
+const link =
+  'text-blue-700 underline underline-offset-2 hover:text-blue-900 dark:text-blue-300 dark:hover:text-blue-200'
+
+const components: Components = {
+  a: ({ href, children }) =>
+    href ? (
+      <a href={href} target="_blank" rel="noopener noreferrer" className={link}>
+        {children}
+      </a>
+    ) : (
+      <span>{children}</span>
+    ),
+  img: ({ src, alt }) => {
+    const label = `Image: ${alt || 'no description'}`
+    return typeof src === 'string' && src ? (
+      <a href={src} target="_blank" rel="noopener noreferrer" className={link}>
+        {label}
+      </a>
+    ) : (
+      <span>[{label}]</span>
+    )
+  },
+  pre: ({ node, children }) => <CodeBlock code={textOf(node?.children[0])}>{children}</CodeBlock>,
+  code: ({ className, children }) => (
+    <code
+      className={`${className ?? ''} rounded bg-gray-100 px-1 py-0.5 font-mono text-[0.9em] dark:bg-gray-800`}
+    >
+      {children}
+    </code>
+  ),
+  p: ({ children }) => <p className="my-2 first:mt-0 last:mb-0">{children}</p>,
+  ul: ({ children }) => <ul className="my-2 list-disc pl-6">{children}</ul>,
+  ol: ({ children }) => <ol className="my-2 list-decimal pl-6">{children}</ol>,
+  li: ({ children }) => <li className="my-1">{children}</li>,
+  blockquote: ({ children }) => (
+    <blockquote className="my-2 border-l-4 border-gray-300 pl-3 text-gray-700 dark:border-gray-600 dark:text-gray-300">
+      {children}
+    </blockquote>
+  ),
+  // Answer headings sit below the pane's heading and each message's (h3).
+  h1: ({ children }) => <h4 className="mb-2 mt-3 text-lg font-semibold">{children}</h4>,
+  h2: ({ children }) => <h4 className="mb-2 mt-3 text-base font-semibold">{children}</h4>,
+  h3: ({ children }) => <h4 className="mb-1 mt-3 font-semibold">{children}</h4>,
+  h4: ({ children }) => <h4 className="mb-1 mt-2 font-semibold">{children}</h4>,
+  h5: ({ children }) => <h4 className="mb-1 mt-2 font-semibold">{children}</h4>,
+  h6: ({ children }) => <h4 className="mb-1 mt-2 font-semibold">{children}</h4>,
+  hr: () => <hr className="my-3 border-gray-300 dark:border-gray-600" />,
+  table: ({ children }) => (
+    <div className="my-2 overflow-x-auto">
+      <table className="border-collapse text-sm">{children}</table>
+    </div>
+  ),
+  th: ({ children, style }) => (
+    <th
+      style={style}
+      className="border border-gray-300 px-2 py-1 text-left font-semibold dark:border-gray-600"
+    >
+      {children}
+    </th>
+  ),
+  td: ({ children, style }) => (
+    <td style={style} className="border border-gray-300 px-2 py-1 dark:border-gray-600">
+      {children}
+    </td>
+  ),
+}
+
+function CodeBlock({ code, children }: { code: string; children: ReactNode }) {
+  return (
+    <div className="group relative my-2">
+      <pre className="overflow-x-auto rounded-md bg-gray-100 p-3 pr-20 text-sm dark:bg-gray-950 [&>code]:bg-transparent [&>code]:p-0">
+        {children}
+      </pre>
+      <div className="absolute right-1 top-1">
+        <CopyButton
+          text={() => code}
+          what="code"
+          className="rounded-md border border-gray-300 bg-white px-2 py-0.5 text-xs font-medium text-gray-800 hover:bg-gray-50 dark:border-gray-600 dark:bg-gray-800 dark:text-gray-100 dark:hover:bg-gray-700"
+        />
+      </div>
+    </div>
+  )
+}
+
+const remarkPlugins = [remarkGfm]
+
+/** Memoised: while an answer streams only the message that grows is parsed again. */
+export const MarkdownText = memo(function MarkdownText({ text }: { text: string }) {
+  return (
+    <Markdown remarkPlugins={remarkPlugins} urlTransform={safeUrl} components={components}>
+      {text}
+    </Markdown>
+  )
+})

@@ -1,0 +1,113 @@
+// The scrolling list of messages. It follows the bottom while an answer grows only
+// when the reader is already there, and keeps the view still when earlier messages
+// are loaded above.
+import { useEffect, useLayoutEffect, useRef } from 'react'
+import { Message, type DisplayMessage } from './message.tsx'
+
+// useLayoutEffect warns during server rendering; nothing scrolls there anyway.
+const useBrowserLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect
+
+/** How close to the bottom (px) still counts as "at the bottom". */
+const BOTTOM_SLACK = 48
+
+export function MessageList({
+  messages,
+  busy,
+  earlier,
+  onRegenerate,
+  onRefresh,
+  stickToBottom,
+}: {
+  messages: DisplayMessage[]
+  busy: boolean
+  earlier: { available: boolean; loading: boolean; failed: boolean; load: () => void }
+  onRegenerate: () => void
+  onRefresh: () => void
+  /** Changes when the user sends: scroll to the bottom whatever the position. */
+  stickToBottom: number
+}) {
+  const scroller = useRef<HTMLDivElement>(null)
+  const atBottom = useRef(true)
+  const keepFromBottom = useRef<number | null>(null)
+
+  useBrowserLayoutEffect(() => {
+    const element = scroller.current
+    if (!element) return
+    if (keepFromBottom.current !== null) {
+      element.scrollTop = element.scrollHeight - keepFromBottom.current
+      keepFromBottom.current = null
+    } else if (atBottom.current) {
+      element.scrollTop = element.scrollHeight
+    }
+  }, [messages])
+
+  useBrowserLayoutEffect(() => {
+    const element = scroller.current
+    if (!element) return
+    atBottom.current = true
+    element.scrollTop = element.scrollHeight
+  }, [stickToBottom])
+
+  function onScroll() {
+    const element = scroller.current
+    if (!element) return
+    atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK
+  }
+
+  function loadEarlier() {
+    const element = scroller.current
+    if (element) keepFromBottom.current = element.scrollHeight - element.scrollTop
+    earlier.load()
+  }
+
+  const last = messages.at(-1)
+  return (
+    <div
+      ref={scroller}
+      onScroll={onScroll}
+      data-testid="message-list"
+      className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 [overflow-anchor:none] sm:px-6"
+    >
+      <div className="mx-auto flex max-w-3xl flex-col gap-3">
+        {earlier.available ? (
+          <div className="flex flex-col items-center gap-1">
+            <button
+              type="button"
+              onClick={loadEarlier}
+              disabled={earlier.loading}
+              className="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60 dark:border-gray-600 dark:bg-gray-900 dark:text-gray-100 dark:hover:bg-gray-800"
+            >
+              {earlier.loading ? 'Loading earlier messages…' : 'Load earlier messages'}
+            </button>
+            {earlier.failed ? (
+              <p role="alert" className="text-sm text-red-800 dark:text-red-200">
+                Earlier messages could not be loaded. Try again.
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+        {messages.length === 0 ? (
+          <p className="py-12 text-center text-gray-700 dark:text-gray-300">
+            Ask the assistant about your work: structuring a session, drafting a note, reviewing a plan.
+            <br />
+            Answers are suggestions; clinical decisions stay with you.
+          </p>
+        ) : null}
+        {messages.map((message) => {
+          const isLastAnswer =
+            message === last && message.role === 'assistant' && message.id !== null && !busy
+          return (
+            <Message
+              key={message.key}
+              message={message}
+              canRegenerate={isLastAnswer && (message.status === 'complete' || message.status === 'stopped')}
+              canRetry={isLastAnswer && message.status === 'error'}
+              onRegenerate={onRegenerate}
+              onRefresh={onRefresh}
+            />
+          )
+        })}
+      </div>
+    </div>
+  )
+}

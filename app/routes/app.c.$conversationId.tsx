@@ -1,0 +1,52 @@
+// One conversation in the workspace's main pane: its messages and the chat.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from '@remix-run/react'
+import { MESSAGE_PAGE_SIZE } from '#app/components/chat/api.ts'
+import { ChatPane } from '#app/components/chat/chat-pane.tsx'
+import { loadConversation } from '#app/utils/conversation.server.ts'
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  return loadConversation(request, context, {
+    conversationId: params.conversationId ?? '',
+    messageLimit: MESSAGE_PAGE_SIZE,
+  })
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.conversation.title} · ClinAI` : 'Conversation not found · ClinAI' },
+]
+
+export default function ConversationRoute() {
+  const { conversation, maxInputChars } = useLoaderData<typeof loader>()
+  // A fresh pane per conversation: no live answer or draft carries over to another one.
+  return <ChatPane key={conversation.id} conversation={conversation} maxInputChars={maxInputChars} />
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const notFound = isRouteErrorResponse(error) && error.status === 404
+  return (
+    <section
+      aria-labelledby="conversation-error"
+      data-testid="conversation-error"
+      className="mx-auto max-w-xl px-4 py-16 text-center text-gray-900 dark:text-gray-100"
+    >
+      <h2 id="conversation-error" className="text-xl font-semibold">
+        {notFound ? 'Conversation not found' : 'This conversation could not be opened'}
+      </h2>
+      <p className="mt-2 text-gray-700 dark:text-gray-300">
+        {notFound
+          ? 'It may have been deleted, or the link is not one of your conversations.'
+          : 'Something went wrong on our side. Your conversations are saved; please try again.'}
+      </p>
+      <p className="mt-6">
+        <Link
+          to="/app"
+          className="rounded-lg bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800 dark:bg-blue-300 dark:text-gray-950"
+        >
+          Back to your conversations
+        </Link>
+      </p>
+    </section>
+  )
+}
