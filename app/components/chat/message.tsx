@@ -67,18 +67,14 @@ export function Message({
       data-testid="message"
       data-role="assistant"
       data-status={status}
+      data-live={message.live || undefined}
       className="flex flex-col items-start"
       aria-label="Answer"
     >
       <div className="w-full max-w-[95%] rounded-2xl rounded-bl-md border border-gray-200 bg-white px-4 py-3 text-gray-900 dark:border-gray-700 dark:bg-gray-900 dark:text-gray-100">
-        <div
-          data-testid="message-text"
-          className="min-h-6 break-words"
-          aria-live={message.live ? 'polite' : undefined}
-        >
-          {content ? (
-            <MarkdownText text={content} />
-          ) : writing ? (
+        <div className="min-h-6 break-words" aria-live={message.live ? 'polite' : undefined}>
+          <div data-testid="message-text">{content ? <MarkdownText text={content} /> : null}</div>
+          {!content && writing ? (
             <span className="inline-flex items-center gap-1 py-2">
               <span className="sr-only">The assistant is writing…</span>
               <span
@@ -94,7 +90,8 @@ export function Message({
                 className="h-2 w-2 animate-pulse rounded-full bg-gray-500 [animation-delay:300ms] dark:bg-gray-400"
               />
             </span>
-          ) : status === 'complete' ? (
+          ) : null}
+          {!content && status === 'complete' ? (
             <span className="italic text-gray-600 dark:text-gray-300">The answer is empty.</span>
           ) : null}
         </div>
