@@ -5,6 +5,10 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Locator, type Page } from '@playwright/test'
+import { connectOwner } from '#db/client.ts'
+import { messages } from '#db/schema/index.ts'
+import { demoClinics } from '#infra/local/demo-accounts.ts'
+import { localDefaults } from '#server/config/env.ts'
 import { demoAccount, signIn } from './support.ts'
 
 // The chat endpoint allows 20 requests per person per minute: the tests share them out.
@@ -311,6 +315,71 @@ test.describe('failures and refusals', () => {
     )
     await page.goto('/app/c/not-a-uuid')
     await expect(page.getByRole('heading', { name: 'Conversation not found' })).toBeVisible()
+  })
+})
+
+test.describe('history', () => {
+  test('Load earlier messages pages back and keeps the reader where they were', async ({ page }) => {
+    const account = accounts.hostile
+    await signIn(page, account)
+    const id = await createConversation(page, 'A long conversation')
+    // A fixture writes a long history straight into the stack's database, as the seed does:
+    // the chat endpoint's rate limit would make 30 exchanges take minutes.
+    const owner = connectOwner(
+      `postgres://clinai_owner:${encodeURIComponent(localDefaults.ownerRolePassword)}@localhost:${
+        process.env.E2E_PG_PORT ?? 54339
+      }/${localDefaults.databaseName}`,
+    )
+    try {
+      const tenantId = demoClinics[1]!.tenantId
+      const start = Date.now() - 3600_000
+      await owner.db.insert(messages).values(
+        Array.from({ length: 30 }, (_, index) => [
+          { role: 'user' as const, content: `Question ${index + 1}` },
+          { role: 'assistant' as const, content: `Answer ${index + 1}` },
+        ])
+          .flat()
+          .map((message, index) => ({
+            ...message,
+            tenantId,
+            conversationId: id,
+            ownerUserId: account.userId,
+            status: 'complete' as const,
+            createdAt: new Date(start + index * 1000),
+          })),
+      )
+    } finally {
+      await owner.close()
+    }
+
+    await page.goto(`/app/c/${id}`)
+    const { userMessages, answers } = chat(page)
+    await expect(answers.last().getByTestId('message-text')).toHaveText('Answer 30')
+    await expect(answers.last()).toBeInViewport()
+    await expect(userMessages).toHaveCount(25)
+    await expect(userMessages.first().getByTestId('message-text')).toHaveText('Question 6')
+
+    await page.getByRole('button', { name: 'Load earlier messages' }).click()
+    await expect(userMessages).toHaveCount(30)
+    await expect(answers).toHaveCount(30)
+    await expect(userMessages.first().getByTestId('message-text')).toHaveText('Question 1')
+    await expect(page.getByRole('button', { name: 'Load earlier messages' })).toHaveCount(0)
+    // The view stays on what the reader was looking at instead of jumping to the top.
+    await expect(page.getByText('Question 6', { exact: true })).toBeInViewport()
+    await expect(page.getByText('Question 1', { exact: true })).not.toBeInViewport()
+
+    // A new answer follows the bottom only while the reader stays there.
+    const list = page.getByTestId('message-list')
+    const lastAnswer = answers.last()
+    await ask(page, 'How do I plan the next session?')
+    await expect(lastAnswer).toHaveAttribute('data-live', 'true')
+    await expect(lastAnswer).toBeInViewport()
+    await waitForPartialAnswer(lastAnswer)
+    await list.evaluate((element) => element.scrollTo({ top: 0 }))
+    await expect(lastAnswer).toHaveAttribute('data-status', 'complete', { timeout: 30_000 })
+    await waitUntilStored(lastAnswer)
+    expect(await list.evaluate((element) => element.scrollTop)).toBe(0)
+    await expect(lastAnswer).not.toBeInViewport()
   })
 })
 

@@ -27,32 +27,34 @@ export function MessageList({
   stickToBottom: number
 }) {
   const scroller = useRef<HTMLDivElement>(null)
-  const atBottom = useRef(true)
   const keepFromBottom = useRef<number | null>(null)
+  const firstKey = useRef(messages[0]?.key)
+  // The content height after the last update: whether the reader was at the bottom is
+  // judged against it, so a scroll event that has not been dispatched yet cannot mislead.
+  const lastHeight = useRef(0)
 
   useBrowserLayoutEffect(() => {
     const element = scroller.current
     if (!element) return
-    if (keepFromBottom.current !== null) {
+    const wasAtBottom = element.scrollTop + element.clientHeight >= lastHeight.current - BOTTOM_SLACK
+    const prepended = messages[0]?.key !== firstKey.current
+    firstKey.current = messages[0]?.key
+    if (prepended && keepFromBottom.current !== null) {
+      // Earlier messages arrived above: the same content stays in view.
       element.scrollTop = element.scrollHeight - keepFromBottom.current
       keepFromBottom.current = null
-    } else if (atBottom.current) {
+    } else if (wasAtBottom) {
       element.scrollTop = element.scrollHeight
     }
+    lastHeight.current = element.scrollHeight
   }, [messages])
 
   useBrowserLayoutEffect(() => {
     const element = scroller.current
     if (!element) return
-    atBottom.current = true
     element.scrollTop = element.scrollHeight
+    lastHeight.current = element.scrollHeight
   }, [stickToBottom])
-
-  function onScroll() {
-    const element = scroller.current
-    if (!element) return
-    atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK
-  }
 
   function loadEarlier() {
     const element = scroller.current
@@ -64,7 +66,6 @@ export function MessageList({
   return (
     <div
       ref={scroller}
-      onScroll={onScroll}
       data-testid="message-list"
       className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 [overflow-anchor:none] sm:px-6"
     >
