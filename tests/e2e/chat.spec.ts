@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { connectOwner } from '#db/client.ts'
-import { messages } from '#db/schema/index.ts'
+import { eq } from 'drizzle-orm'
+import { messages, tenants } from '#db/schema/index.ts'
 import { demoClinics } from '#infra/local/demo-accounts.ts'
 import { localDefaults } from '#server/config/env.ts'
 import { demoAccount, signIn } from './support.ts'
@@ -17,6 +18,36 @@ const accounts = {
   failures: demoAccount(0, 'therapist', 1),
   hostile: demoAccount(1, 'therapist', 0),
   looks: demoAccount(1, 'therapist', 1),
+  // Uses up its rate limit on purpose.
+  hurried: demoAccount(0, 'admin'),
+}
+
+/** The local stack's database as its owner, for fixtures the API cannot set up. */
+function ownerDatabase() {
+  return connectOwner(
+    `postgres://clinai_owner:${encodeURIComponent(localDefaults.ownerRolePassword)}@localhost:${
+      process.env.E2E_PG_PORT ?? 54339
+    }/${localDefaults.databaseName}`,
+  )
+}
+
+/** Starts an answer in the conversation from the page (as another tab would) that the simulator holds open. */
+async function holdAnswerOpen(page: Page, conversationId: string) {
+  await page.evaluate(async (id) => {
+    const hold = new AbortController()
+    ;(window as unknown as { hold: AbortController }).hold = hold
+    const response = await fetch(`/api/chat/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'Held open elsewhere [[sim:stall]]' }),
+      signal: hold.signal,
+    })
+    await response.body?.getReader().read()
+  }, conversationId)
+}
+
+async function releaseAnswer(page: Page) {
+  await page.evaluate(() => (window as unknown as { hold: AbortController }).hold.abort())
 }
 
 /** A conversation of the signed-in user, made through the tRPC HTTP API (no transformer: plain JSON). */
@@ -224,7 +255,7 @@ test.describe('failures and refusals', () => {
 
   test('an answer cut by the content filter shows inline, and Try again answers without a second question', async ({
     page,
-  }) => {
+  }, testInfo) => {
     const id = await createConversation(page, 'Filtered')
     await page.goto(`/app/c/${id}`)
     const { userMessages, answers, lastAnswer } = chat(page)
@@ -233,6 +264,10 @@ test.describe('failures and refusals', () => {
     await expect(lastAnswer).toHaveAttribute('data-status', 'error', { timeout: 30_000 })
     await expect(lastAnswer.getByTestId('message-state')).toContainText('Stopped by the content filter')
     await waitUntilStored(lastAnswer)
+    await testInfo.attach('chat-content-filter.png', {
+      body: await page.screenshot(),
+      contentType: 'image/png',
+    })
 
     // After a reload the stored failure says the same and still offers to try again.
     await page.reload()
@@ -270,17 +305,7 @@ test.describe('failures and refusals', () => {
     const { composer, userMessages, answers, lastAnswer } = chat(page)
 
     // Another tab holds an answer open in this conversation (the simulator stalls it).
-    await page.evaluate(async (conversationId) => {
-      const hold = new AbortController()
-      ;(window as unknown as { hold: AbortController }).hold = hold
-      const response = await fetch(`/api/chat/${conversationId}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ content: 'Held open elsewhere [[sim:stall]]' }),
-        signal: hold.signal,
-      })
-      await response.body?.getReader().read()
-    }, id)
+    await holdAnswerOpen(page, id)
 
     const question = 'What should the discharge letter contain?'
     await ask(page, question)
@@ -291,7 +316,7 @@ test.describe('failures and refusals', () => {
     await expect(userMessages).toHaveCount(0)
 
     // The other tab stops its answer; now the retry goes through, once.
-    await page.evaluate(() => (window as unknown as { hold: AbortController }).hold.abort())
+    await releaseAnswer(page)
     await expect(async () => {
       await refusal.getByRole('button', { name: 'Try again' }).click({ timeout: 2_000 })
       await expect(refusal).toBeHidden({ timeout: 2_000 })
@@ -303,6 +328,32 @@ test.describe('failures and refusals', () => {
     await page.reload()
     await expect(userMessages.getByText(question, { exact: true })).toHaveCount(1)
     await expect(answers).toHaveCount(2)
+  })
+
+  test('a used-up budget is said plainly and the text stays in the composer', async ({ page }) => {
+    const id = await createConversation(page, 'Budget')
+    await page.goto(`/app/c/${id}`)
+    const { composer, userMessages } = chat(page)
+    const owner = ownerDatabase()
+    const clinic = demoClinics[0]!.tenantId
+    const [before] = await owner.db
+      .select({ budget: tenants.monthlyTokenBudget })
+      .from(tenants)
+      .where(eq(tenants.id, clinic))
+    try {
+      await owner.db.update(tenants).set({ monthlyTokenBudget: 1 }).where(eq(tenants.id, clinic))
+      const question = 'Draft a referral letter to the psychiatrist'
+      await ask(page, question)
+      const refusal = page.getByTestId('refusal')
+      await expect(refusal).toHaveAttribute('data-code', 'budget_exhausted')
+      await expect(refusal).toContainText('Budget reached')
+      await expect(composer).toHaveValue(question)
+      await expect(userMessages).toHaveCount(0)
+    } finally {
+      await owner.db.update(tenants).set({ monthlyTokenBudget: before!.budget }).where(eq(tenants.id, clinic))
+      await owner.close()
+    }
+    expect(await storedMessages(page, id)).toEqual([])
   })
 
   test('an unknown conversation shows a friendly not-found pane', async ({ page }) => {
@@ -318,6 +369,50 @@ test.describe('failures and refusals', () => {
   })
 })
 
+test.describe('rate limit', () => {
+  test('a rate-limited message says when to try again and keeps the text', async ({ page }, testInfo) => {
+    await signIn(page, accounts.hurried)
+    const id = await createConversation(page, 'Hurried')
+    await page.goto(`/app/c/${id}`)
+    const { composer, userMessages } = chat(page)
+    // A held-open answer makes every further request a quick "busy" refusal, each of
+    // which still counts against the per-minute limit; use the limit up that way.
+    await holdAnswerOpen(page, id)
+    const statuses = await page.evaluate(async (conversationId) => {
+      const seen: number[] = []
+      for (let i = 0; i < 40 && !seen.includes(429); i++) {
+        const response = await fetch(`/api/chat/${conversationId}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ content: 'again' }),
+        })
+        seen.push(response.status)
+      }
+      return seen
+    }, id)
+    expect(statuses).toContain(429)
+    await releaseAnswer(page)
+
+    const question = 'Summarise the last three sessions'
+    await ask(page, question)
+    const refusal = page.getByTestId('refusal')
+    await expect(refusal).toHaveAttribute('data-code', 'rate_limited')
+    await expect(refusal).toContainText(/You can try again in \d+ s\./)
+    await expect(refusal.getByRole('button', { name: 'Try again' })).toBeDisabled()
+    await expect(composer).toHaveValue(question)
+    await expect(composer).toBeEnabled()
+    await expect(userMessages).toHaveCount(0)
+    await testInfo.attach('chat-rate-limited.png', {
+      body: await page.screenshot(),
+      contentType: 'image/png',
+    })
+    const stored = await storedMessages(page, id)
+    expect(stored.filter((message) => message.role === 'user').map((message) => message.content)).toEqual([
+      'Held open elsewhere [[sim:stall]]',
+    ])
+  })
+})
+
 test.describe('history', () => {
   test('Load earlier messages pages back and keeps the reader where they were', async ({ page }) => {
     const account = accounts.hostile
@@ -325,11 +420,7 @@ test.describe('history', () => {
     const id = await createConversation(page, 'A long conversation')
     // A fixture writes a long history straight into the stack's database, as the seed does:
     // the chat endpoint's rate limit would make 30 exchanges take minutes.
-    const owner = connectOwner(
-      `postgres://clinai_owner:${encodeURIComponent(localDefaults.ownerRolePassword)}@localhost:${
-        process.env.E2E_PG_PORT ?? 54339
-      }/${localDefaults.databaseName}`,
-    )
+    const owner = ownerDatabase()
     try {
       const tenantId = demoClinics[1]!.tenantId
       const start = Date.now() - 3600_000
@@ -491,7 +582,7 @@ test.describe('accessibility and looks', () => {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
         expect(overflow, `${name} ${colorScheme}`).toBeLessThanOrEqual(0)
         await testInfo.attach(`chat-${name}-${colorScheme}.png`, {
-          body: await page.screenshot(),
+          body: await page.screenshot({ fullPage: true }),
           contentType: 'image/png',
         })
       }

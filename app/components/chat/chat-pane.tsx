@@ -150,6 +150,7 @@ export function ChatPane({
       />
       {refusal ? (
         <RefusalNotice
+          key={`${refusal.code}:${refusal.retryAt}`}
           refusal={refusal}
           canRetry={'content' in refusal.request ? draft.trim().length > 0 : true}
           onRetry={() => retryRefusal(refusal)}
@@ -287,6 +288,7 @@ function RefusalNotice({
   onDismiss: () => void
 }) {
   const secondsLeft = useSecondsUntil(refusal.retryAt)
+  const [initialWait] = useState(secondsLeft)
   const waiting = secondsLeft > 0
   return (
     <div className="px-3 pt-2 sm:px-6">
@@ -297,8 +299,20 @@ function RefusalNotice({
         className="mx-auto flex max-w-3xl flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-amber-400 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50"
       >
         <p className="min-w-0 flex-1">
-          <strong>{REFUSAL_TITLES[refusal.code]}.</strong> {refusal.message}
-          {waiting ? ` You can try again in ${secondsLeft} s.` : ''}
+          <strong>{REFUSAL_TITLES[refusal.code]}.</strong>{' '}
+          {refusal.retryAt === null ? (
+            refusal.message
+          ) : (
+            // The server's sentence names the wait as it was when sent; this one counts down,
+            // visibly only, so the alert is not read out again every second.
+            <>
+              You are sending messages very quickly.{' '}
+              <span aria-hidden="true">
+                {waiting ? `You can try again in ${secondsLeft} s.` : 'You can try again now.'}
+              </span>
+              <span className="sr-only">You can try again in {initialWait} seconds.</span>
+            </>
+          )}
           {'content' in refusal.request && refusal.code !== 'unauthenticated'
             ? ' Your message is still in the box below.'
             : ''}

@@ -67,6 +67,10 @@ export function MessageList({
     <div
       ref={scroller}
       data-testid="message-list"
+      // Focusable, so the history scrolls with the keyboard too.
+      tabIndex={0}
+      role="region"
+      aria-label="Messages"
       className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 [overflow-anchor:none] sm:px-6"
     >
       <div className="mx-auto flex max-w-3xl flex-col gap-3">
