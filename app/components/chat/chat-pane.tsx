@@ -104,15 +104,22 @@ export function ChatPane({
     setDraft('')
     setStickToBottom((n) => n + 1)
     const outcome = await send({ content: text })
-    // Refused before anything was stored: the text goes back, unless the user typed anew.
-    if (outcome === 'refused') setDraft((current) => (current === '' ? text : current))
+    if (outcome === 'refused') {
+      // Refused before anything was stored: the text goes back, unless the user typed anew.
+      setDraft((current) => (current === '' ? text : current))
+      // A "busy" refusal means the stored messages have moved on (another tab, or a stop
+      // still being stored): show them as they are.
+      revalidate.current()
+    }
   }
 
   const regenerate = useCallback(() => {
     if (busy) return
     const newest = lastStored?.role === 'assistant' ? lastStored.id : null
     setStickToBottom((n) => n + 1)
-    void send({ regenerate: true }, newest)
+    void send({ regenerate: true }, newest).then((outcome) => {
+      if (outcome === 'refused') revalidate.current()
+    })
   }, [busy, lastStored, send])
 
   function retryRefusal(current: Refusal) {

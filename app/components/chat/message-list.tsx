@@ -1,7 +1,7 @@
 // The scrolling list of messages. It follows the bottom while an answer grows only
 // when the reader is already there, and keeps the view still when earlier messages
 // are loaded above.
-import { useEffect, useLayoutEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { Message, type DisplayMessage } from './message.tsx'
 
 // useLayoutEffect warns during server rendering; nothing scrolls there anyway.
@@ -32,6 +32,20 @@ export function MessageList({
   // The content height after the last update: whether the reader was at the bottom is
   // judged against it, so a scroll event that has not been dispatched yet cannot mislead.
   const lastHeight = useRef(0)
+  const [awayFromBottom, setAwayFromBottom] = useState(false)
+
+  function onScroll() {
+    const element = scroller.current
+    if (!element) return
+    setAwayFromBottom(element.scrollHeight - element.scrollTop - element.clientHeight > BOTTOM_SLACK)
+  }
+
+  function jumpToLatest() {
+    const element = scroller.current
+    if (!element) return
+    element.scrollTop = element.scrollHeight
+    lastHeight.current = element.scrollHeight
+  }
 
   useBrowserLayoutEffect(() => {
     const element = scroller.current
@@ -64,55 +78,69 @@ export function MessageList({
 
   const last = messages.at(-1)
   return (
-    <div
-      ref={scroller}
-      data-testid="message-list"
-      // Focusable, so the history scrolls with the keyboard too.
-      tabIndex={0}
-      role="region"
-      aria-label="Messages"
-      className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 [overflow-anchor:none] sm:px-6"
-    >
-      <div className="mx-auto flex max-w-3xl flex-col gap-3">
-        {earlier.available ? (
-          <div className="flex flex-col items-center gap-1">
-            <button
-              type="button"
-              onClick={loadEarlier}
-              disabled={earlier.loading}
-              className="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60 dark:border-gray-600 dark:bg-gray-900 dark:text-gray-100 dark:hover:bg-gray-800"
-            >
-              {earlier.loading ? 'Loading earlier messages…' : 'Load earlier messages'}
-            </button>
-            {earlier.failed ? (
-              <p role="alert" className="text-sm text-red-800 dark:text-red-200">
-                Earlier messages could not be loaded. Try again.
-              </p>
-            ) : null}
-          </div>
-        ) : null}
-        {messages.length === 0 ? (
-          <p className="py-12 text-center text-gray-700 dark:text-gray-300">
-            Ask the assistant about your work: structuring a session, drafting a note, reviewing a plan.
-            <br />
-            Answers are suggestions; clinical decisions stay with you.
-          </p>
-        ) : null}
-        {messages.map((message) => {
-          const isLastAnswer =
-            message === last && message.role === 'assistant' && message.id !== null && !busy
-          return (
-            <Message
-              key={message.key}
-              message={message}
-              canRegenerate={isLastAnswer && (message.status === 'complete' || message.status === 'stopped')}
-              canRetry={isLastAnswer && message.status === 'error'}
-              onRegenerate={onRegenerate}
-              onRefresh={onRefresh}
-            />
-          )
-        })}
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      <div
+        ref={scroller}
+        onScroll={onScroll}
+        data-testid="message-list"
+        // Focusable, so the history scrolls with the keyboard too.
+        tabIndex={0}
+        role="region"
+        aria-label="Messages"
+        className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 [overflow-anchor:none] sm:px-6"
+      >
+        <div className="mx-auto flex max-w-3xl flex-col gap-3">
+          {earlier.available ? (
+            <div className="flex flex-col items-center gap-1">
+              <button
+                type="button"
+                onClick={loadEarlier}
+                disabled={earlier.loading}
+                className="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60 dark:border-gray-600 dark:bg-gray-900 dark:text-gray-100 dark:hover:bg-gray-800"
+              >
+                {earlier.loading ? 'Loading earlier messages…' : 'Load earlier messages'}
+              </button>
+              {earlier.failed ? (
+                <p role="alert" className="text-sm text-red-800 dark:text-red-200">
+                  Earlier messages could not be loaded. Try again.
+                </p>
+              ) : null}
+            </div>
+          ) : null}
+          {messages.length === 0 ? (
+            <p className="py-12 text-center text-gray-700 dark:text-gray-300">
+              Ask the assistant about your work: structuring a session, drafting a note, reviewing a plan.
+              <br />
+              Answers are suggestions; clinical decisions stay with you.
+            </p>
+          ) : null}
+          {messages.map((message) => {
+            const isLastAnswer =
+              message === last && message.role === 'assistant' && message.id !== null && !busy
+            return (
+              <Message
+                key={message.key}
+                message={message}
+                canRegenerate={
+                  isLastAnswer && (message.status === 'complete' || message.status === 'stopped')
+                }
+                canRetry={isLastAnswer && message.status === 'error'}
+                onRegenerate={onRegenerate}
+                onRefresh={onRefresh}
+              />
+            )
+          })}
+        </div>
       </div>
+      {awayFromBottom && messages.length > 0 ? (
+        <button
+          type="button"
+          onClick={jumpToLatest}
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full border border-gray-300 bg-white px-4 py-1.5 text-sm font-medium text-gray-900 shadow-md hover:bg-gray-50 dark:border-gray-600 dark:bg-gray-800 dark:text-gray-100 dark:hover:bg-gray-700"
+        >
+          {busy ? 'Jump to the answer being written' : 'Jump to the latest message'}
+        </button>
+      ) : null}
     </div>
   )
 }

@@ -79,15 +79,15 @@ export function Message({
               <span className="sr-only">The assistant is writing…</span>
               <span
                 aria-hidden="true"
-                className="h-2 w-2 animate-pulse rounded-full bg-gray-500 dark:bg-gray-400"
+                className="h-2 w-2 animate-pulse rounded-full motion-reduce:animate-none bg-gray-500 dark:bg-gray-400"
               />
               <span
                 aria-hidden="true"
-                className="h-2 w-2 animate-pulse rounded-full bg-gray-500 [animation-delay:150ms] dark:bg-gray-400"
+                className="h-2 w-2 animate-pulse rounded-full motion-reduce:animate-none bg-gray-500 [animation-delay:150ms] dark:bg-gray-400"
               />
               <span
                 aria-hidden="true"
-                className="h-2 w-2 animate-pulse rounded-full bg-gray-500 [animation-delay:300ms] dark:bg-gray-400"
+                className="h-2 w-2 animate-pulse rounded-full motion-reduce:animate-none bg-gray-500 [animation-delay:300ms] dark:bg-gray-400"
               />
             </span>
           ) : null}
