@@ -121,9 +121,25 @@ async function waitUntilStored(answer: Locator) {
   await expect(answer).not.toHaveAttribute('data-live', 'true', { timeout: 20_000 })
 }
 
+/** Page errors and console errors (a hydration mismatch, say) fail the test. */
+function watchForErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${message.text()} ${message.location().url}`)
+  })
+  return errors
+}
+
 test.describe('streaming', () => {
+  let errors: string[] = []
   test.beforeEach(async ({ page }) => {
     await signIn(page, accounts.streaming)
+    // From here on: the identity provider's own pages are not ours to judge.
+    errors = watchForErrors(page)
+  })
+  test.afterEach(() => {
+    expect(errors).toEqual([])
   })
 
   test('an answer streams in piece by piece, names the conversation, and both messages are saved', async ({

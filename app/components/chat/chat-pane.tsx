@@ -113,14 +113,15 @@ export function ChatPane({
     }
   }
 
-  const regenerate = useCallback(() => {
+  function regenerate() {
     if (busy) return
+    // The newest answer is the one the server replaces; hide it while the new one streams.
     const newest = lastStored?.role === 'assistant' ? lastStored.id : null
     setStickToBottom((n) => n + 1)
     void send({ regenerate: true }, newest).then((outcome) => {
       if (outcome === 'refused') revalidate.current()
     })
-  }, [busy, lastStored, send])
+  }
 
   function retryRefusal(current: Refusal) {
     if ('content' in current.request) void sendDraft()
