@@ -110,16 +110,25 @@ export default function Workspace() {
   const menuButton = useRef<HTMLButtonElement>(null)
   const closeButton = useRef<HTMLButtonElement>(null)
 
-  // On a phone the sidebar is an overlay: it closes when a link in it is followed.
+  // On a phone the sidebar is an overlay: it closes when a link in it is followed,
+  // and focus goes back to the menu button when it is closed by hand.
+  const refocusMenuButton = useRef(false)
+  const closeSidebar = () => {
+    refocusMenuButton.current = true
+    setSidebarOpen(false)
+  }
   useEffect(() => setSidebarOpen(false), [location.pathname, location.search])
   useEffect(() => {
-    if (!sidebarOpen) return
+    if (!sidebarOpen) {
+      if (refocusMenuButton.current) menuButton.current?.focus()
+      refocusMenuButton.current = false
+      return
+    }
     closeButton.current?.focus()
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        setSidebarOpen(false)
-        menuButton.current?.focus()
-      }
+      // An open menu or dialog takes Escape for itself.
+      const layerOpen = document.querySelector('[role="menu"], [role="dialog"], [role="alertdialog"]')
+      if (event.key === 'Escape' && !layerOpen) closeSidebar()
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
@@ -164,10 +173,7 @@ export default function Workspace() {
             type="button"
             className={cx(button.icon, 'sm:hidden')}
             aria-label="Close menu"
-            onClick={() => {
-              setSidebarOpen(false)
-              menuButton.current?.focus()
-            }}
+            onClick={closeSidebar}
           >
             <CloseIcon className="h-5 w-5" />
           </button>

@@ -26,7 +26,6 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
         <DropdownMenu.Trigger
           ref={trigger}
           className="flex w-full items-center gap-3 rounded-lg px-2 py-2 text-left hover:bg-slate-200/70 dark:hover:bg-slate-800/70"
-          aria-label={`Account: ${me.user.name}`}
         >
           <span
             aria-hidden="true"
@@ -35,6 +34,7 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
             {initials}
           </span>
           <span className="min-w-0">
+            <span className="sr-only">Account: </span>
             <span className="block truncate text-sm font-medium">{me.user.name}</span>
             <span className="block truncate text-xs text-slate-600 dark:text-slate-300">
               {me.clinic.name}
@@ -47,8 +47,10 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
             align="start"
             sideOffset={6}
             className={cx(menu.content, 'w-80 p-2')}
+            // The facts above the items are not items: screen readers hear them as the menu's description.
+            aria-describedby="account-who account-usage"
           >
-            <DropdownMenu.Group aria-label="Who you are" className="px-2.5 py-2">
+            <div id="account-who" className="px-2.5 py-2">
               <p data-testid="whoami" className="text-sm">
                 Signed in as <strong className="font-semibold">{me.user.name}</strong>
                 <span className="block truncate text-slate-600 dark:text-slate-300">{me.user.email}</span>
@@ -63,11 +65,11 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
                   {me.user.role}
                 </strong>
               </p>
-            </DropdownMenu.Group>
+            </div>
             <DropdownMenu.Separator className={menu.separator} />
-            <DropdownMenu.Group aria-label="Token use this month" className="px-2.5 py-2">
+            <div id="account-usage" className="px-2.5 py-2">
               <UsageMeter usage={usage} />
-            </DropdownMenu.Group>
+            </div>
             <DropdownMenu.Separator className={menu.separator} />
             <DropdownMenu.Item className={menu.item} onSelect={() => setTokensOpen(true)}>
               Personal access tokens…
@@ -90,16 +92,10 @@ function UsageMeter({ usage }: { usage: WorkspaceData['usage'] }) {
   const percent = (share: number) => `${Math.round(share * 1000) / 10}%`
   return (
     <div className="text-sm">
-      <p id="usage-label" className="font-medium">
-        Your tokens this month
-      </p>
+      <p className="font-medium">Your tokens this month</p>
       <div
-        role="meter"
-        aria-labelledby="usage-label"
-        aria-valuemin={0}
-        aria-valuemax={usage.monthlyBudget}
-        aria-valuenow={Math.min(usage.myTokens, usage.monthlyBudget)}
-        aria-valuetext={`${numbers.format(usage.myTokens)} of ${numbers.format(usage.monthlyBudget)} tokens`}
+        aria-hidden="true"
+        data-usage-bar
         className="relative mt-2 h-2 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
       >
         <div
@@ -111,10 +107,11 @@ function UsageMeter({ usage }: { usage: WorkspaceData['usage'] }) {
           style={{ width: percent(mine) }}
         />
       </div>
-      <p className="mt-2 text-xs text-slate-600 dark:text-slate-300">
-        You: {numbers.format(usage.myTokens)} · Clinic: {numbers.format(usage.clinicTokens)} of{' '}
-        {numbers.format(usage.monthlyBudget)} ({percent(clinic)}) · {numbers.format(usage.remaining)} left in{' '}
-        {usage.month}
+      <p className="mt-2 text-xs text-slate-600 dark:text-slate-300" data-testid="usage">
+        You: {numbers.format(usage.myTokens)} tokens ({percent(mine)} of the budget).
+        <br />
+        Clinic: {numbers.format(usage.clinicTokens)} of {numbers.format(usage.monthlyBudget)} (
+        {percent(clinic)}), {numbers.format(usage.remaining)} left in {usage.month}.
       </p>
     </div>
   )
