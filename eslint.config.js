@@ -1,5 +1,6 @@
-// One linter config. Its one house rule: route modules under app/ reach server
-// code only through app/**/*.server.ts bridges (type imports are fine).
+// One linter config. Its house rules: route modules under app/ reach server
+// code only through app/**/*.server.ts bridges, and the script client under
+// server/client imports nothing of the server but types.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
@@ -53,6 +54,25 @@ export default tseslint.config(
               regex: '^(#(server|db|infra)/|(\\.\\./)+(server|db|infra)/)',
               allowTypeImports: true,
               message: 'Route modules reach server code only through an app/**/*.server.ts bridge.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The script client carries no server code: the router's type only.
+    files: ['server/client/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(#(?!server/client/)|\\.\\.(/|$))',
+              allowTypeImports: true,
+              message:
+                'The script client imports only types from the rest of the project (#server/client/* aside).',
             },
           ],
         },

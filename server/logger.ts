@@ -1,7 +1,7 @@
 // Structured JSON logs. Identifiers only: request bodies, message text, names
 // and emails are never logged, and the redaction list is a second net for
 // anything that slips into a log call by mistake.
-import { pino, type Logger } from 'pino'
+import { pino, type DestinationStream, type Logger } from 'pino'
 
 export type { Logger }
 
@@ -32,11 +32,14 @@ export const redactedPaths = [
   'req.headers.cookie',
 ]
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: 'clinai' },
-    redact: { paths: redactedPaths, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  })
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'clinai' },
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  )
 }

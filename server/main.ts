@@ -6,7 +6,7 @@ import type { ServerBuild } from '@remix-run/node'
 import { connectDatabase } from '#db/client.ts'
 import { ConfigError, loadConfig, type Config } from './config/env.ts'
 import { createApp, listen, type RunningServer } from './http/server.ts'
-import { createLogger } from './logger.ts'
+import { createLogger, type Logger } from './logger.ts'
 import { interruptStaleStreams } from './services/chat/recovery.ts'
 import { createServices, type Services } from './services.ts'
 import { startTelemetry } from './telemetry/index.ts'
@@ -17,9 +17,12 @@ export interface StartedApp extends RunningServer {
   services: Services
 }
 
-export async function startApp(config: Config, options: { port?: number } = {}): Promise<StartedApp> {
+export async function startApp(
+  config: Config,
+  options: { port?: number; logger?: Logger } = {},
+): Promise<StartedApp> {
   startTelemetry(config)
-  const logger = createLogger(config.logLevel)
+  const logger = options.logger ?? createLogger(config.logLevel)
   const db = connectDatabase(config.database.url, { max: config.database.poolMax })
   const services: Services = createServices(config, db, logger)
   // Nothing streams before this process listens: every `streaming` answer was cut off by a crash.

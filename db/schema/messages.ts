@@ -12,8 +12,8 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core'
-import { tenantKey, timestamps } from './columns.ts'
-import { conversations, searchDocument } from './conversations.ts'
+import { searchVector, tenantKey, timestamps } from './columns.ts'
+import { conversations } from './conversations.ts'
 import { ownerOnly, tenantIsolation } from './rls.ts'
 import { users } from './users.ts'
 
@@ -29,6 +29,7 @@ export const messages = pgTable(
     ownerUserId: uuid('owner_user_id').notNull(),
     role: messageRole('role').notNull(),
     content: text('content').notNull().default(''),
+    searchVector: searchVector('content'),
     status: messageStatus('status').notNull().default('complete'),
     /** User-safe reason code when status is `error` (e.g. `interrupted`, `content_filter`). */
     errorCode: text('error_code'),
@@ -57,7 +58,7 @@ export const messages = pgTable(
     index('messages_tenant_streaming_idx')
       .on(t.tenantId, t.status)
       .where(sql`${t.status} = 'streaming'`),
-    index('messages_content_search_idx').using('gin', searchDocument(t.content)),
+    index('messages_search_idx').using('gin', t.searchVector),
     check(
       'messages_tokens_nonnegative',
       sql`coalesce(${t.promptTokens}, 0) >= 0 and coalesce(${t.completionTokens}, 0) >= 0`,

@@ -9,7 +9,16 @@ import type { Tx } from '#db/client.ts'
 import type { Identity } from '#server/auth/identity.ts'
 import type { TrpcContext } from './context.ts'
 
-const t = initTRPC.context<TrpcContext>().create({
+export type ProcedureKind = 'public' | 'authed' | 'tenant' | 'admin'
+
+/** Each kind tags its procedures, so tools (the API reference) can tell them apart at runtime. */
+export interface ProcedureMeta {
+  kind: ProcedureKind
+}
+
+const withMeta = initTRPC.context<TrpcContext>().meta<ProcedureMeta>()
+
+const t = withMeta.create({
   // No transformer: the wire format is plain JSON with ISO-8601 strings for
   // times, so scripts in any language can call the API (see docs/api.md).
   errorFormatter({ shape, error, ctx }) {
@@ -44,7 +53,7 @@ export const mergeRouters = t.mergeRouters
 export const createCallerFactory = t.createCallerFactory
 export const middleware = t.middleware
 
-export const publicProcedure = t.procedure.use(({ ctx, next }) => {
+export const publicProcedure = t.procedure.meta({ kind: 'public' }).use(({ ctx, next }) => {
   // A refused credential is a 401 everywhere, not a silent downgrade to anonymous.
   if (ctx.authFailure)
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your credentials were not accepted.' })
@@ -56,7 +65,7 @@ const requireIdentity = t.middleware(({ ctx, next }) => {
   return next({ ctx: { identity: ctx.identity as Identity } })
 })
 
-export const authedProcedure = publicProcedure.use(requireIdentity)
+export const authedProcedure = publicProcedure.meta({ kind: 'authed' }).use(requireIdentity)
 
 const inTenantTransaction = t.middleware(async ({ ctx, next }) => {
   const identity = ctx.identity as Identity
@@ -72,7 +81,7 @@ const inTenantTransaction = t.middleware(async ({ ctx, next }) => {
   return result
 })
 
-export const tenantProcedure = authedProcedure.use(inTenantTransaction)
+export const tenantProcedure = authedProcedure.meta({ kind: 'tenant' }).use(inTenantTransaction)
 
 export function requireRole(role: Identity['role']) {
   return t.middleware(({ ctx, next }) => {
@@ -83,4 +92,4 @@ export function requireRole(role: Identity['role']) {
   })
 }
 
-export const adminProcedure = tenantProcedure.use(requireRole('admin'))
+export const adminProcedure = tenantProcedure.meta({ kind: 'admin' }).use(requireRole('admin'))

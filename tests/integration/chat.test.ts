@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startAoaiSimulator, type AoaiSimulator } from '#infra/local/aoai-simulator/server.ts'
 import type { ChatEvent } from '#server/chat/events.ts'
 import { createChatRateLimiter } from '#server/chat/rate-limit.ts'
+import { createLogger } from '#server/logger.ts'
 import type { StartedApp } from '#server/main.ts'
 import { interruptStaleStreams } from '#server/services/chat/recovery.ts'
 import { startTestApp } from '#tests/support/app-server.ts'
@@ -489,6 +490,65 @@ describe('recovery', () => {
       ['frisch', 'streaming'],
     ])
     await owner`update messages set status = 'stopped' where conversation_id = ${conversationId}`
+  })
+})
+
+describe('what leaves the process', () => {
+  it('logs identifiers and counts at debug level, never the question or the answer', async () => {
+    const lines: string[] = []
+    const logger = createLogger('debug', { write: (line: string) => void lines.push(line) })
+    const logged = await startTestApp(env(simulator.url, testDb.appUrl), { logger })
+    try {
+      const conversationId = await newConversation(fixture.a2)
+      const cookie = await sessionCookieFor(logged.services, fixture.a2)
+      const sentinel = 'Zwangsgedankenprotokoll'
+      for (const content of [`Bitte erkläre das ${sentinel}`, `Und nochmal ${sentinel} [[sim:cut]]`]) {
+        const response = await fetch(`${logged.url}/api/chat/${conversationId}`, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/json' },
+          body: JSON.stringify({ content }),
+        })
+        await response.text()
+      }
+      const answers = (await messagesOf(conversationId)).filter((row) => row.role === 'assistant')
+      const log = lines.join('')
+      expect(log).toContain('chat answer ended')
+      expect(log).toContain(answers[0]!.id)
+      expect(log).not.toContain(sentinel)
+      for (const answer of answers) expect(log).not.toContain(answer.content.slice(0, 24))
+    } finally {
+      await logged.close()
+    }
+  })
+
+  it('talks to any OpenAI-compatible server through OPENAI_BASE_URL', async () => {
+    const { AZURE_OPENAI_ENDPOINT: _endpoint, ...rest } = env(simulator.url, testDb.appUrl)
+    const compatible = await startTestApp({
+      ...rest,
+      OPENAI_BASE_URL: `${simulator.url}/openai/v1`,
+      OPENAI_API_KEY: 'test-key',
+      OPENAI_MODEL: 'llama-3.1-8b',
+    })
+    try {
+      const conversationId = await newConversation(fixture.a2)
+      const before = simulator.requests.length
+      const response = await fetch(`${compatible.url}/api/chat/${conversationId}`, {
+        method: 'POST',
+        headers: {
+          cookie: await sessionCookieFor(compatible.services, fixture.a2),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ content: 'Hallo' }),
+      })
+      expect(parseEvents(await response.text()).at(-1)).toMatchObject({ type: 'done', status: 'complete' })
+      // The v1 route, not a deployment URL; the model name travels in the body.
+      expect(simulator.requests[before]).toMatchObject({ stream: true, status: 200 })
+      const [answer] =
+        await owner`select model from messages where conversation_id = ${conversationId} and role = 'assistant'`
+      expect(answer!.model).toBe('llama-3.1-8b')
+    } finally {
+      await compatible.close()
+    }
   })
 })
 

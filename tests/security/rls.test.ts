@@ -64,6 +64,16 @@ async function foreignRowJson(table: string, where: string): Promise<string> {
   return JSON.stringify(json)
 }
 
+/** The row as an insert statement; generated columns (search vectors) are left to the database. */
+async function insertFromJson(table: string, json: string) {
+  const columns = await owner.client<Array<{ name: string }>>`
+    select attname as name from pg_attribute
+     where attrelid = ${table}::regclass and attnum > 0 and not attisdropped and attgenerated = ''
+     order by attnum`
+  const list = sql.raw(columns.map(({ name }) => `"${name.replaceAll('"', '""')}"`).join(', '))
+  return sql`insert into ${ident(table)} (${list}) select ${list} from jsonb_populate_record(null::${ident(table)}, ${json}::jsonb)`
+}
+
 describe('the schema', () => {
   it('has tenant tables to check (the enumeration works)', () => {
     const names = tenantTables.map((t) => t.table)
@@ -138,14 +148,8 @@ describe.each(tenantTables)('$table as the app role', ({ table, ownerColumn }) =
   })
 
   it('cannot insert a row for clinic B (SQLSTATE 42501)', async () => {
-    const json = await foreignRowJson(table, clinicB())
-    const state = await expectSqlState(() =>
-      app.withTenant(ctx(fixture.a1), (tx) =>
-        tx.execute(
-          sql`insert into ${ident(table)} select * from jsonb_populate_record(null::${ident(table)}, ${json}::jsonb)`,
-        ),
-      ),
-    )
+    const insert = await insertFromJson(table, await foreignRowJson(table, clinicB()))
+    const state = await expectSqlState(() => app.withTenant(ctx(fixture.a1), (tx) => tx.execute(insert)))
     expect(state).toBe('42501')
   })
 
@@ -207,14 +211,8 @@ describe('within one clinic', () => {
         tx.execute(sql`delete from ${ident(table)} where ${sql.raw(ofA2)}`),
       )
       expect(deleted.count, table).toBe(0)
-      const json = await foreignRowJson(table, ofA2)
-      const state = await expectSqlState(() =>
-        app.withTenant(ctx(fixture.a1), (tx) =>
-          tx.execute(
-            sql`insert into ${ident(table)} select * from jsonb_populate_record(null::${ident(table)}, ${json}::jsonb)`,
-          ),
-        ),
-      )
+      const insert = await insertFromJson(table, await foreignRowJson(table, ofA2))
+      const state = await expectSqlState(() => app.withTenant(ctx(fixture.a1), (tx) => tx.execute(insert)))
       expect(state, table).toBe('42501')
       expect(await ownerCount(table, ofA2), table).toBe(before)
     }

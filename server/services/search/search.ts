@@ -6,7 +6,7 @@
 // message cannot forge them) and this module turns them into offsets.
 import { sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
-import { conversations, messages, searchDocument } from '#db/schema/index.ts'
+import { conversations, messages } from '#db/schema/index.ts'
 import type { ContentOwner } from '#server/services/folders/folders.ts'
 
 const START = '\uE000'
@@ -56,27 +56,27 @@ export async function searchConversations(
   input: { query: string; limit: number; offset: number },
 ): Promise<SearchPage> {
   // websearch_to_tsquery never raises on user syntax; a query of stop words only
-  // becomes an empty query that matches nothing.
+  // becomes an empty query that matches nothing. The documents are stored columns
+  // (see db/schema/columns.ts); the hit lists are materialized once, then joined.
   const query = sql`(websearch_to_tsquery('german'::regconfig, ${input.query}) || websearch_to_tsquery('english'::regconfig, ${input.query}))`
-  const titleDoc = searchDocument(conversations.title)
-  const contentDoc = searchDocument(messages.content)
+  const titleDoc = conversations.searchVector
+  const contentDoc = messages.searchVector
   const rows = await tx.execute<Row>(sql`
-    with q as (select ${query} as query),
-    title_hits as (
-      select ${conversations.id} as conversation_id, ts_rank(${titleDoc}, q.query, 1) * ${TITLE_WEIGHT} as rank
-        from ${conversations}, q
+    with title_hits as materialized (
+      select ${conversations.id} as conversation_id, ts_rank(${titleDoc}, ${query}, 1) * ${TITLE_WEIGHT} as rank
+        from ${conversations}
        where ${conversations.tenantId} = ${owner.tenantId}
          and ${conversations.ownerUserId} = ${owner.userId}
-         and ${titleDoc} @@ q.query
+         and ${titleDoc} @@ ${query}
     ),
-    message_hits as (
+    message_hits as materialized (
       select distinct on (${messages.conversationId})
              ${messages.conversationId} as conversation_id, ${messages.id} as message_id,
-             ${messages.content} as content, ts_rank(${contentDoc}, q.query, 1) as rank
-        from ${messages}, q
+             ${messages.content} as content, ts_rank(${contentDoc}, ${query}, 1) as rank
+        from ${messages}
        where ${messages.tenantId} = ${owner.tenantId}
          and ${messages.ownerUserId} = ${owner.userId}
-         and ${contentDoc} @@ q.query
+         and ${contentDoc} @@ ${query}
        order by ${messages.conversationId}, rank desc, ${messages.createdAt} desc, ${messages.id}
     ),
     page as (
@@ -96,10 +96,10 @@ export async function searchConversations(
     select page.conversation_id, page.title, page.folder_id, page.message_id, page.score,
            to_char(page.last_activity at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_message_at,
            ts_headline('german'::regconfig, translate(coalesce(page.content, page.title), ${START + STOP}, ''),
-                       q.query, ${HEADLINE_OPTIONS}) as headline_de,
+                       ${query}, ${HEADLINE_OPTIONS}) as headline_de,
            ts_headline('english'::regconfig, translate(coalesce(page.content, page.title), ${START + STOP}, ''),
-                       q.query, ${HEADLINE_OPTIONS}) as headline_en
-      from page, q
+                       ${query}, ${HEADLINE_OPTIONS}) as headline_en
+      from page
      order by page.score desc, page.last_activity desc, page.conversation_id`)
 
   const hits = [...rows]
