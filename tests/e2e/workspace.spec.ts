@@ -162,3 +162,43 @@ test('hostile text in titles and folder names shows as text and runs nothing', a
   await page.keyboard.press('Escape')
   expect(dialogs).toEqual([])
 })
+
+test('the list shows 30 conversations at a time and "Load more" pages on with the cursor', async ({
+  page,
+}) => {
+  const suffix = Date.now().toString(36)
+  // The demo admins start with no conversations of their own.
+  await signInToWorkspace(page, demoAccount(1, 'admin'))
+  await expect(conversationList(page)).toContainText(
+    'No conversations yet. Start one with “New conversation” above.',
+  )
+  await expect(page.getByRole('heading', { level: 1, name: 'Start a new conversation' })).toBeVisible()
+
+  // 32 conversations through the API a script would use, with this browser's session.
+  for (let index = 0; index < 32; index++) {
+    const created = await page.request.post('/api/trpc/conversations.create', {
+      data: { title: `Batch ${suffix} ${String(index).padStart(2, '0')}` },
+    })
+    expect(created.status()).toBe(200)
+  }
+  await reload(page)
+  const rows = conversationList(page).locator('li')
+  await expect(rows).toHaveCount(30)
+  // Newest first.
+  await expect(rows.first()).toContainText(`Batch ${suffix} 31`)
+  await expect(rows.last()).toContainText(`Batch ${suffix} 02`)
+
+  await page.getByRole('link', { name: 'Load more' }).click()
+  await expect(page).toHaveURL(/[?&]pages=2/)
+  await expect(rows).toHaveCount(32)
+  await expect(rows.last()).toContainText(`Batch ${suffix} 00`)
+  await expect(page.getByRole('link', { name: 'Load more' })).toHaveCount(0)
+
+  // Opening a conversation keeps the longer list; so does a reload.
+  await conversationList(page)
+    .getByRole('link', { name: `Batch ${suffix} 00` })
+    .click()
+  await expect(page).toHaveURL(/\/app\/c\/[0-9a-f-]{36}\?pages=2$/)
+  await reload(page)
+  await expect(rows).toHaveCount(32)
+})
