@@ -65,8 +65,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     switch (intent) {
       case 'conversation.create': {
         const created = await caller.conversations.create({ folderId: folderIdOrNull() })
-        const back = safeWorkspacePath(`/app${text('search')}`) ?? '/app'
-        return redirect(`/app/c/${created.id}${back.slice('/app'.length)}`)
+        // The sidebar's view (?folder=…) comes along; nothing else does.
+        const search = text('search')
+        return redirect(`/app/c/${created.id}${/^\?[\w=&%-]*$/.test(search) ? search : ''}`)
       }
       case 'conversation.rename':
         await caller.conversations.rename({ conversationId: text('conversationId'), title: text('title') })

@@ -1,7 +1,7 @@
 // The sidebar's folders: pick one to narrow the list, create, rename, delete,
 // and drop a dragged conversation onto one to move it there.
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
-import { Link, useFetcher, useLocation, useSubmit } from '@remix-run/react'
+import { Link, useActionData, useFetcher, useLocation, useSubmit } from '@remix-run/react'
 import { useCallback, useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react'
 import { ConfirmCancel, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
 import { DotsIcon, FolderIcon, InboxIcon, ListIcon, PlusIcon } from '#app/components/ui/icons.tsx'
@@ -229,8 +229,10 @@ function NewFolder() {
   const fetcher = useFetcher<WorkspaceActionResult>()
   const details = useRef<HTMLDetailsElement>(null)
   const form = useRef<HTMLFormElement>(null)
+  // Before JavaScript has loaded the form posts as a page, and the answer comes back as the page's action data.
+  const pageResult = useActionData<WorkspaceActionResult>()
   const busy = fetcher.state !== 'idle'
-  const result = fetcher.data
+  const result = fetcher.data ?? (pageResult?.intent === 'folder.create' ? pageResult : undefined)
   useEffect(() => {
     if (fetcher.state !== 'idle' || !result?.ok) return
     form.current?.reset()
@@ -243,7 +245,7 @@ function NewFolder() {
       <p className="sr-only" aria-live="polite">
         {fetcher.state === 'idle' && result?.ok ? 'Folder created.' : ''}
       </p>
-      <details ref={details} className="mt-2">
+      <details ref={details} className="mt-2" open={refusal ? true : undefined}>
         <summary
           className={cx(
             'flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-200/70 dark:text-slate-200 dark:hover:bg-slate-800/70 [&::-webkit-details-marker]:hidden',
