@@ -106,7 +106,7 @@ function TokensPanel() {
                 <div className="min-w-0 flex-1">
                   <p className="truncate font-medium">{token.name}</p>
                   <p className="text-xs text-slate-600 dark:text-slate-300">
-                    <code className="font-mono">{token.displayPrefix}…</code> · created {day(token.createdAt)}{' '}
+                    <code className="font-mono">{token.displayPrefix}</code> · created {day(token.createdAt)}{' '}
                     · {token.expiresAt ? `expires ${day(token.expiresAt)}` : 'never expires'} ·{' '}
                     {token.lastUsedAt ? `last used ${day(token.lastUsedAt)}` : 'never used'}
                   </p>
@@ -143,7 +143,7 @@ function RevealedToken({ token, onDismiss }: { token: CreatedToken; onDismiss: (
   return (
     <div
       role="status"
-      className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-slate-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50"
+      className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-slate-900 dark:border-amber-500 dark:bg-slate-800 dark:text-slate-100"
     >
       <p>
         <strong>Copy the token “{token.name}” now.</strong> It is shown only this once; ClinAI keeps only a
