@@ -8,13 +8,11 @@ import {
   ScrollRestoration,
   useRouteError,
 } from '@remix-run/react'
-import type { ReactNode } from 'react'
-import stylesheet from './styles/app.css'
+import { useEffect, type ReactNode } from 'react'
 import tailwind from './styles/tailwind.css'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: tailwind },
-  { rel: 'stylesheet', href: stylesheet },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
 
@@ -40,6 +38,10 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  // Marks the page as interactive: browser tests wait for it before using menus and dialogs.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = 'true'
+  }, [])
   return <Outlet />
 }
 

@@ -29,12 +29,12 @@ export function ErrorBoundary() {
     <section
       aria-labelledby="conversation-error"
       data-testid="conversation-error"
-      className="mx-auto max-w-xl px-4 py-16 text-center text-gray-900 dark:text-gray-100"
+      className="mx-auto max-w-xl px-4 py-16 text-center text-slate-900 dark:text-slate-100"
     >
-      <h2 id="conversation-error" className="text-xl font-semibold">
+      <h1 id="conversation-error" className="text-2xl font-semibold tracking-tight">
         {notFound ? 'Conversation not found' : 'This conversation could not be opened'}
-      </h2>
-      <p className="mt-2 text-gray-700 dark:text-gray-300">
+      </h1>
+      <p className="mt-2 text-slate-700 dark:text-slate-300">
         {notFound
           ? 'It may have been deleted, or the link is not one of your conversations.'
           : 'Something went wrong on our side. Your conversations are saved; please try again.'}
@@ -42,7 +42,7 @@ export function ErrorBoundary() {
       <p className="mt-6">
         <Link
           to="/app"
-          className="rounded-lg bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800 dark:bg-blue-300 dark:text-gray-950"
+          className="rounded-lg bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800 dark:bg-blue-300 dark:text-slate-950"
         >
           Back to your conversations
         </Link>

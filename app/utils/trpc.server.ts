@@ -1,9 +1,13 @@
 // Bridge: loaders and actions call the same tRPC procedures as scripts, through
 // a server-side caller built from the request's session.
 import type { AppLoadContext } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { TRPCError } from '@trpc/server'
+import { z } from 'zod'
 import { createContext } from '#server/trpc/context.ts'
 import { createCaller } from '#server/trpc/root.ts'
 import { requireUser } from './auth.server.ts'
+import type { Refusal } from './refusal.ts'
 
 export async function getCaller(request: Request, context: AppLoadContext) {
   const identity = await requireUser(request, context)
@@ -11,4 +15,44 @@ export async function getCaller(request: Request, context: AppLoadContext) {
     createContext({ services: context.services, requestId: context.requestId, identity }),
   )
   return { caller, identity }
+}
+
+const statusByCode: Partial<Record<TRPCError['code'], number>> = {
+  BAD_REQUEST: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+}
+
+/**
+ * A procedure's refusal as something a form can show next to its fields. The
+ * server-side caller throws the raw TRPCError (the HTTP error formatter does not
+ * run), so field errors come from the zod cause here, as they do on the wire.
+ * Anything that is not a refusal (a bug, the database down) is rethrown for the
+ * error boundary; an expired session goes back to sign-in.
+ */
+export function toRefusal(error: unknown, request: Request): Refusal {
+  if (!(error instanceof TRPCError)) throw error
+  if (error.code === 'UNAUTHORIZED') {
+    const url = new URL(request.url)
+    throw redirect(`/auth/sign-in?returnTo=${encodeURIComponent(url.pathname)}`)
+  }
+  const status = statusByCode[error.code]
+  if (!status) throw error
+  if (error.code === 'BAD_REQUEST' && error.cause instanceof z.ZodError) {
+    const flat = z.flattenError(error.cause)
+    const fieldErrors: Record<string, string> = {}
+    for (const [field, messages] of Object.entries(flat.fieldErrors)) {
+      const first = (messages as string[] | undefined)?.[0]
+      if (first) fieldErrors[field] = first
+    }
+    return {
+      ok: false,
+      status,
+      message: flat.formErrors[0] ?? 'Please check the highlighted field.',
+      fieldErrors,
+    }
+  }
+  return { ok: false, status, message: error.message, fieldErrors: {} }
 }

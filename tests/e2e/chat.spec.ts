@@ -79,9 +79,8 @@ async function storedMessages(page: Page, conversationId: string): Promise<Store
 function chat(page: Page) {
   const messages = page.getByTestId('message')
   return {
-    composer: page.getByRole('textbox', { name: 'Message' }),
-    send: page.getByRole('button', { name: 'Send' }),
-    stop: page.getByRole('button', { name: 'Stop' }),
+    composer: page.getByRole('textbox', { name: 'Message', exact: true }),
+    stop: page.getByRole('button', { name: 'Stop', exact: true }),
     userMessages: messages.and(page.locator('[data-role="user"]')),
     answers: messages.and(page.locator('[data-role="assistant"]')),
     lastAnswer: messages.and(page.locator('[data-role="assistant"]')).last(),

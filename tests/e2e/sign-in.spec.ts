@@ -2,6 +2,7 @@
 import { expect, test } from '@playwright/test'
 import { demoClinics } from '#infra/local/demo-accounts.ts'
 import { fillProviderSignIn as signInAtProvider, providerInteraction } from './support.ts'
+import { openAccountMenu } from './workspace-support.ts'
 
 const clinic = demoClinics[0]!
 const therapist = clinic.accounts.find((account) => account.role === 'therapist')!
@@ -16,6 +17,8 @@ test('a therapist signs in through the provider and signs out for good', async (
 
   await signInAtProvider(page, therapist.email, therapist.password)
   await expect(page).toHaveURL(/\/app$/)
+  // Who is signed in shows in the account menu.
+  await openAccountMenu(page)
   await expect(page.getByTestId('whoami')).toContainText(therapist.name)
   await expect(page.getByTestId('clinic')).toHaveText(clinic.name)
   await expect(page.getByTestId('role')).toHaveText('therapist')
@@ -23,7 +26,7 @@ test('a therapist signs in through the provider and signs out for good', async (
   const cookies = await page.context().cookies()
   expect(cookies.find((cookie) => cookie.name === 'clinai_session')?.httpOnly).toBe(true)
 
-  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.getByRole('menuitem', { name: 'Sign out' }).click()
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible()
 
   // The cookie from before sign-out opens nothing any more.
@@ -42,6 +45,7 @@ test('an admin of the other clinic lands in their own clinic', async ({ page }) 
   await page.getByRole('link', { name: 'Sign in' }).click()
   await signInAtProvider(page, admin.email, admin.password)
   await expect(page).toHaveURL(/\/app$/)
+  await openAccountMenu(page)
   await expect(page.getByTestId('clinic')).toHaveText(other.name)
   await expect(page.getByTestId('role')).toHaveText('admin')
 })

@@ -72,11 +72,13 @@ export function ChatPane({
 
   useAnnouncements(live, setAnnouncement)
 
-  // Esc stops the answer from anywhere on the page, unless something else handled it.
+  // Esc stops the answer from anywhere on the page, unless something else wants it.
   useEffect(() => {
     if (live?.phase !== 'streaming') return
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !event.defaultPrevented) {
+      // An open menu or dialog takes Escape for itself.
+      const layerOpen = document.querySelector('[role="menu"], [role="dialog"], [role="alertdialog"]')
+      if (event.key === 'Escape' && !event.defaultPrevented && !layerOpen) {
         event.preventDefault()
         stop()
       }
@@ -130,18 +132,15 @@ export function ChatPane({
 
   const title = liveTitle ?? conversation.title
   return (
-    <section
-      aria-labelledby="conversation-title"
-      className="flex h-dvh max-h-full min-h-0 flex-col bg-gray-50 text-gray-900 dark:bg-gray-950 dark:text-gray-100"
-    >
-      <header className="border-b border-gray-200 px-3 py-3 dark:border-gray-700 sm:px-6">
-        <h2
+    <section aria-labelledby="conversation-title" className="flex h-dvh max-h-full min-h-0 w-full flex-col">
+      <header className="border-b border-slate-200 px-3 py-3 dark:border-slate-700 sm:px-6">
+        <h1
           id="conversation-title"
           data-testid="conversation-title"
           className="truncate text-lg font-semibold"
         >
           {title}
-        </h2>
+        </h1>
       </header>
       <MessageList
         messages={messages}

@@ -40,7 +40,7 @@ export function Composer({
 
   return (
     <form
-      className="border-t border-gray-200 bg-gray-50 px-3 pb-3 pt-2 dark:border-gray-700 dark:bg-gray-950 sm:px-6"
+      className="border-t border-slate-200 bg-slate-50 px-3 pb-3 pt-2 dark:border-slate-700 dark:bg-slate-950 sm:px-6"
       onSubmit={(event) => {
         event.preventDefault()
         if (canSend) onSend()
@@ -49,7 +49,7 @@ export function Composer({
       <div className="mx-auto max-w-3xl">
         <label
           htmlFor={`${id}-message`}
-          className="mb-1 block text-sm font-medium text-gray-800 dark:text-gray-200"
+          className="mb-1 block text-sm font-medium text-slate-800 dark:text-slate-200"
         >
           Message
         </label>
@@ -70,7 +70,7 @@ export function Composer({
               event.preventDefault()
               if (canSend) onSend()
             }}
-            className="min-h-[2.75rem] flex-1 resize-none rounded-lg border border-gray-400 bg-white px-3 py-2 text-base text-gray-900 placeholder:text-gray-600 disabled:cursor-not-allowed disabled:bg-gray-100 dark:border-gray-500 dark:bg-gray-900 dark:text-gray-100 dark:placeholder:text-gray-400 dark:disabled:bg-gray-800"
+            className="min-h-[2.75rem] flex-1 resize-none rounded-lg border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 placeholder:text-slate-600 disabled:cursor-not-allowed disabled:bg-slate-100 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400 dark:disabled:bg-slate-800"
           />
           {busy ? (
             <button
@@ -78,7 +78,7 @@ export function Composer({
               onClick={onStop}
               disabled={!canStop}
               aria-keyshortcuts="Escape"
-              className="min-w-[5.5rem] rounded-lg border border-gray-400 bg-white px-4 py-2.5 font-semibold text-gray-900 hover:bg-gray-100 disabled:opacity-60 dark:border-gray-500 dark:bg-gray-800 dark:text-gray-100 dark:hover:bg-gray-700"
+              className="min-w-[5.5rem] rounded-lg border border-slate-400 bg-white px-4 py-2.5 font-semibold text-slate-900 hover:bg-slate-100 disabled:opacity-60 dark:border-slate-500 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700"
             >
               Stop
             </button>
@@ -86,13 +86,13 @@ export function Composer({
             <button
               type="submit"
               disabled={!canSend}
-              className="min-w-[5.5rem] rounded-lg bg-blue-700 px-4 py-2.5 font-semibold text-white hover:bg-blue-800 disabled:cursor-not-allowed disabled:bg-gray-300 disabled:text-gray-700 dark:bg-blue-300 dark:text-gray-950 dark:hover:bg-blue-200 dark:disabled:bg-gray-700 dark:disabled:text-gray-300"
+              className="min-w-[5.5rem] rounded-lg bg-blue-700 px-4 py-2.5 font-semibold text-white hover:bg-blue-800 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-700 dark:bg-blue-300 dark:text-slate-950 dark:hover:bg-blue-200 dark:disabled:bg-slate-700 dark:disabled:text-slate-300"
             >
               Send
             </button>
           )}
         </div>
-        <div className="mt-1 flex justify-between gap-2 text-xs text-gray-700 dark:text-gray-300">
+        <div className="mt-1 flex justify-between gap-2 text-xs text-slate-700 dark:text-slate-300">
           <p id={`${id}-hint`}>
             {busy ? 'Esc or Stop ends the answer here.' : 'Enter sends, Shift+Enter adds a line.'}
             {tooLong ? ` Too long: shorten it to ${maxChars.toLocaleString('en')} characters.` : ''}

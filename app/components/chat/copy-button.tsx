@@ -43,5 +43,5 @@ export function CopyButton({
 
 /** The small text buttons under a message. */
 export const actionButton =
-  'rounded-md px-2 py-1 text-sm font-medium text-gray-700 hover:bg-gray-100 hover:text-gray-900 ' +
-  'dark:text-gray-300 dark:hover:bg-gray-800 dark:hover:text-white disabled:cursor-not-allowed disabled:opacity-60'
+  'rounded-md px-2 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900 ' +
+  'dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white disabled:cursor-not-allowed disabled:opacity-60'

@@ -57,7 +57,7 @@ const components: Components = {
   pre: ({ node, children }) => <CodeBlock code={textOf(node?.children[0])}>{children}</CodeBlock>,
   code: ({ className, children }) => (
     <code
-      className={`${className ?? ''} rounded bg-gray-100 px-1 py-0.5 font-mono text-[0.9em] dark:bg-gray-800`}
+      className={`${className ?? ''} rounded bg-slate-100 px-1 py-0.5 font-mono text-[0.9em] dark:bg-slate-800`}
     >
       {children}
     </code>
@@ -67,18 +67,18 @@ const components: Components = {
   ol: ({ children }) => <ol className="my-2 list-decimal pl-6">{children}</ol>,
   li: ({ children }) => <li className="my-1">{children}</li>,
   blockquote: ({ children }) => (
-    <blockquote className="my-2 border-l-4 border-gray-300 pl-3 text-gray-700 dark:border-gray-600 dark:text-gray-300">
+    <blockquote className="my-2 border-l-4 border-slate-300 pl-3 text-slate-700 dark:border-slate-600 dark:text-slate-300">
       {children}
     </blockquote>
   ),
-  // Answer headings sit below the pane's heading and each message's (h3).
-  h1: ({ children }) => <h4 className="mb-2 mt-3 text-lg font-semibold">{children}</h4>,
-  h2: ({ children }) => <h4 className="mb-2 mt-3 text-base font-semibold">{children}</h4>,
-  h3: ({ children }) => <h4 className="mb-1 mt-3 font-semibold">{children}</h4>,
-  h4: ({ children }) => <h4 className="mb-1 mt-2 font-semibold">{children}</h4>,
-  h5: ({ children }) => <h4 className="mb-1 mt-2 font-semibold">{children}</h4>,
-  h6: ({ children }) => <h4 className="mb-1 mt-2 font-semibold">{children}</h4>,
-  hr: () => <hr className="my-3 border-gray-300 dark:border-gray-600" />,
+  // Answer headings sit below the pane's heading (h1).
+  h1: ({ children }) => <h2 className="mb-2 mt-3 text-lg font-semibold">{children}</h2>,
+  h2: ({ children }) => <h2 className="mb-2 mt-3 text-base font-semibold">{children}</h2>,
+  h3: ({ children }) => <h3 className="mb-1 mt-3 font-semibold">{children}</h3>,
+  h4: ({ children }) => <h3 className="mb-1 mt-2 font-semibold">{children}</h3>,
+  h5: ({ children }) => <h3 className="mb-1 mt-2 font-semibold">{children}</h3>,
+  h6: ({ children }) => <h3 className="mb-1 mt-2 font-semibold">{children}</h3>,
+  hr: () => <hr className="my-3 border-slate-300 dark:border-slate-600" />,
   table: ({ children }) => (
     <div className="my-2 overflow-x-auto">
       <table className="border-collapse text-sm">{children}</table>
@@ -87,13 +87,13 @@ const components: Components = {
   th: ({ children, style }) => (
     <th
       style={style}
-      className="border border-gray-300 px-2 py-1 text-left font-semibold dark:border-gray-600"
+      className="border border-slate-300 px-2 py-1 text-left font-semibold dark:border-slate-600"
     >
       {children}
     </th>
   ),
   td: ({ children, style }) => (
-    <td style={style} className="border border-gray-300 px-2 py-1 dark:border-gray-600">
+    <td style={style} className="border border-slate-300 px-2 py-1 dark:border-slate-600">
       {children}
     </td>
   ),
@@ -102,14 +102,14 @@ const components: Components = {
 function CodeBlock({ code, children }: { code: string; children: ReactNode }) {
   return (
     <div className="group relative my-2">
-      <pre className="overflow-x-auto rounded-md bg-gray-100 p-3 pr-20 text-sm dark:bg-gray-950 [&>code]:bg-transparent [&>code]:p-0">
+      <pre className="overflow-x-auto rounded-md bg-slate-100 p-3 pr-20 text-sm dark:bg-slate-950 [&>code]:bg-transparent [&>code]:p-0">
         {children}
       </pre>
       <div className="absolute right-1 top-1">
         <CopyButton
           text={() => code}
           what="code"
-          className="rounded-md border border-gray-300 bg-white px-2 py-0.5 text-xs font-medium text-gray-800 hover:bg-gray-50 dark:border-gray-600 dark:bg-gray-800 dark:text-gray-100 dark:hover:bg-gray-700"
+          className="rounded-md border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium text-slate-800 hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700"
         />
       </div>
     </div>

@@ -96,7 +96,7 @@ export function MessageList({
                 type="button"
                 onClick={loadEarlier}
                 disabled={earlier.loading}
-                className="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60 dark:border-gray-600 dark:bg-gray-900 dark:text-gray-100 dark:hover:bg-gray-800"
+                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800"
               >
                 {earlier.loading ? 'Loading earlier messages…' : 'Load earlier messages'}
               </button>
@@ -108,7 +108,7 @@ export function MessageList({
             </div>
           ) : null}
           {messages.length === 0 ? (
-            <p className="py-12 text-center text-gray-700 dark:text-gray-300">
+            <p className="py-12 text-center text-slate-700 dark:text-slate-300">
               Ask the assistant about your work: structuring a session, drafting a note, reviewing a plan.
               <br />
               Answers are suggestions; clinical decisions stay with you.
@@ -136,7 +136,7 @@ export function MessageList({
         <button
           type="button"
           onClick={jumpToLatest}
-          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full border border-gray-300 bg-white px-4 py-1.5 text-sm font-medium text-gray-900 shadow-md hover:bg-gray-50 dark:border-gray-600 dark:bg-gray-800 dark:text-gray-100 dark:hover:bg-gray-700"
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full border border-slate-300 bg-white px-4 py-1.5 text-sm font-medium text-slate-900 shadow-md hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700"
         >
           {busy ? 'Jump to the answer being written' : 'Jump to the latest message'}
         </button>

@@ -52,7 +52,7 @@ export function Message({
         </div>
         <div className="mt-1 flex min-h-8 items-center gap-1">
           {status === 'pending' ? (
-            <span className="px-2 text-sm text-gray-600 dark:text-gray-300">Sending…</span>
+            <span className="px-2 text-sm text-slate-600 dark:text-slate-300">Sending…</span>
           ) : (
             <CopyButton text={() => content} what="message" />
           )}
@@ -71,7 +71,7 @@ export function Message({
       className="flex flex-col items-start"
       aria-label="Answer"
     >
-      <div className="w-full max-w-[95%] rounded-2xl rounded-bl-md border border-gray-200 bg-white px-4 py-3 text-gray-900 dark:border-gray-700 dark:bg-gray-900 dark:text-gray-100">
+      <div className="w-full max-w-[95%] rounded-2xl rounded-bl-md border border-slate-200 bg-white px-4 py-3 text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
         <div className="min-h-6 break-words" aria-live={message.live ? 'polite' : undefined}>
           <div data-testid="message-text">{content ? <MarkdownText text={content} /> : null}</div>
           {!content && writing ? (
@@ -79,26 +79,26 @@ export function Message({
               <span className="sr-only">The assistant is writing…</span>
               <span
                 aria-hidden="true"
-                className="h-2 w-2 animate-pulse rounded-full motion-reduce:animate-none bg-gray-500 dark:bg-gray-400"
+                className="h-2 w-2 animate-pulse rounded-full motion-reduce:animate-none bg-slate-500 dark:bg-slate-400"
               />
               <span
                 aria-hidden="true"
-                className="h-2 w-2 animate-pulse rounded-full motion-reduce:animate-none bg-gray-500 [animation-delay:150ms] dark:bg-gray-400"
+                className="h-2 w-2 animate-pulse rounded-full motion-reduce:animate-none bg-slate-500 [animation-delay:150ms] dark:bg-slate-400"
               />
               <span
                 aria-hidden="true"
-                className="h-2 w-2 animate-pulse rounded-full motion-reduce:animate-none bg-gray-500 [animation-delay:300ms] dark:bg-gray-400"
+                className="h-2 w-2 animate-pulse rounded-full motion-reduce:animate-none bg-slate-500 [animation-delay:300ms] dark:bg-slate-400"
               />
             </span>
           ) : null}
           {!content && status === 'complete' ? (
-            <span className="italic text-gray-600 dark:text-gray-300">The answer is empty.</span>
+            <span className="italic text-slate-600 dark:text-slate-300">The answer is empty.</span>
           ) : null}
         </div>
         {status === 'stopped' ? (
           <p
             data-testid="message-state"
-            className="mt-2 flex items-center gap-2 text-sm text-gray-700 dark:text-gray-300"
+            className="mt-2 flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300"
           >
             <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-amber-900 dark:bg-amber-900 dark:text-amber-100">
               Stopped
@@ -128,7 +128,7 @@ export function Message({
           </div>
         ) : null}
         {status === 'streaming' && !message.live ? (
-          <p data-testid="message-state" className="mt-2 text-sm text-gray-700 dark:text-gray-300">
+          <p data-testid="message-state" className="mt-2 text-sm text-slate-700 dark:text-slate-300">
             This answer is still being written.{' '}
             <button type="button" onClick={onRefresh} className={actionButton}>
               Refresh

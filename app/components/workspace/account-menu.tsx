@@ -1,0 +1,118 @@
+// The account menu at the foot of the sidebar: who I am, my clinic and role, my
+// token use this month against the clinic's budget, personal access tokens, sign out.
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
+import { useRef, useState } from 'react'
+import { cx, menu } from '#app/components/ui/styles.ts'
+import { TokensDialog } from './tokens-dialog.tsx'
+import type { WorkspaceData } from './workspace-data.ts'
+
+const numbers = new Intl.NumberFormat('en')
+
+export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) {
+  const [tokensOpen, setTokensOpen] = useState(false)
+  const trigger = useRef<HTMLButtonElement>(null)
+  const signOutForm = useRef<HTMLFormElement>(null)
+  const initials = me.user.name
+    .split(/\s+/)
+    .map((part) => part[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toUpperCase()
+  return (
+    <>
+      {/* Outside the menu, which unmounts as it closes; a full page load after sign-out leaves nothing behind. */}
+      <form ref={signOutForm} method="post" action="/auth/sign-out" hidden />
+      <DropdownMenu.Root modal={false}>
+        <DropdownMenu.Trigger
+          ref={trigger}
+          className="flex w-full items-center gap-3 rounded-lg px-2 py-2 text-left hover:bg-slate-200/70 dark:hover:bg-slate-800/70"
+        >
+          <span
+            aria-hidden="true"
+            className="inline-flex h-9 w-9 shrink-0 items-center justify-center rounded-full bg-blue-700 text-sm font-semibold text-white"
+          >
+            {initials}
+          </span>
+          <span className="min-w-0">
+            <span className="sr-only">Account: </span>
+            <span className="block truncate text-sm font-medium">{me.user.name}</span>
+            <span className="block truncate text-xs text-slate-600 dark:text-slate-300">
+              {me.clinic.name}
+            </span>
+          </span>
+        </DropdownMenu.Trigger>
+        <DropdownMenu.Portal>
+          <DropdownMenu.Content
+            side="top"
+            align="start"
+            sideOffset={6}
+            className={cx(menu.content, 'w-80 p-2')}
+            // The facts above the items are not items: screen readers hear them as the menu's description.
+            aria-describedby="account-who account-usage"
+          >
+            <div id="account-who" className="px-2.5 py-2">
+              <p data-testid="whoami" className="text-sm">
+                Signed in as <strong className="font-semibold">{me.user.name}</strong>
+                <span className="block truncate text-slate-600 dark:text-slate-300">{me.user.email}</span>
+              </p>
+              <p className="mt-1 text-sm">
+                Clinic:{' '}
+                <strong data-testid="clinic" className="font-semibold">
+                  {me.clinic.name}
+                </strong>{' '}
+                · Role:{' '}
+                <strong data-testid="role" className="font-semibold">
+                  {me.user.role}
+                </strong>
+              </p>
+            </div>
+            <DropdownMenu.Separator className={menu.separator} />
+            <div id="account-usage" className="px-2.5 py-2">
+              <UsageMeter usage={usage} />
+            </div>
+            <DropdownMenu.Separator className={menu.separator} />
+            <DropdownMenu.Item className={menu.item} onSelect={() => setTokensOpen(true)}>
+              Personal access tokens…
+            </DropdownMenu.Item>
+            <DropdownMenu.Item className={menu.item} onSelect={() => signOutForm.current?.submit()}>
+              Sign out
+            </DropdownMenu.Item>
+          </DropdownMenu.Content>
+        </DropdownMenu.Portal>
+      </DropdownMenu.Root>
+      <TokensDialog open={tokensOpen} onOpenChange={setTokensOpen} returnFocusTo={() => trigger.current} />
+    </>
+  )
+}
+
+function UsageMeter({ usage }: { usage: WorkspaceData['usage'] }) {
+  const budget = Math.max(usage.monthlyBudget, 1)
+  const mine = Math.min(usage.myTokens / budget, 1)
+  const clinic = Math.min(usage.clinicTokens / budget, 1)
+  const percent = (share: number) => `${Math.round(share * 1000) / 10}%`
+  return (
+    <div className="text-sm">
+      <p className="font-medium">Your tokens this month</p>
+      <div
+        aria-hidden="true"
+        data-usage-bar
+        className="relative mt-2 h-2 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
+      >
+        <div
+          className="absolute inset-y-0 left-0 bg-blue-300 dark:bg-blue-800"
+          style={{ width: percent(clinic) }}
+        />
+        <div
+          className="absolute inset-y-0 left-0 bg-blue-700 dark:bg-blue-400"
+          style={{ width: percent(mine) }}
+        />
+      </div>
+      <p className="mt-2 text-xs text-slate-600 dark:text-slate-300" data-testid="usage">
+        You: {numbers.format(usage.myTokens)} tokens ({percent(mine)} of the budget).
+        <br />
+        Clinic: {numbers.format(usage.clinicTokens)} of {numbers.format(usage.monthlyBudget)} (
+        {percent(clinic)}), {numbers.format(usage.remaining)} left in {usage.month}.
+      </p>
+    </div>
+  )
+}

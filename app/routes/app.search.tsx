@@ -1,0 +1,123 @@
+// Search results in the main pane: /app/search?q=…, best match first, each with
+// a snippet whose matches are highlighted. Opening one opens the conversation.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { Link, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Snippet } from '#app/components/workspace/snippet.tsx'
+import { cx } from '#app/components/ui/styles.ts'
+import { readSidebarState, sidebarSearch } from '#app/utils/sidebar-state.ts'
+import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
+
+const PAGE = 20
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.query ? `Search: ${data.query} · ClinAI` : 'Search · ClinAI' },
+]
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { caller } = await getCaller(request, context)
+  const params = new URL(request.url).searchParams
+  const query = (params.get('q') ?? '').trim()
+  const offset = Math.max(0, Number.parseInt(params.get('offset') ?? '0', 10) || 0)
+  if (!query) return json({ query, offset, page: null, refusal: null })
+  try {
+    const page = await caller.conversations.search({ query, limit: PAGE, offset })
+    return json({ query, offset, page, refusal: null })
+  } catch (error) {
+    const refusal = toRefusal(error, request)
+    const message = Object.values(refusal.fieldErrors)[0] ?? refusal.message
+    return json({ query, offset, page: null, refusal: message }, { status: refusal.status })
+  }
+}
+
+export default function SearchResults() {
+  const { query, offset, page, refusal } = useLoaderData<typeof loader>()
+  const [params] = useSearchParams()
+  const navigation = useNavigation()
+  const keep = sidebarSearch(readSidebarState(params))
+  const searching = navigation.state === 'loading' && navigation.location.pathname === '/app/search'
+  const pageLink = (at: number) => {
+    const next = new URLSearchParams(params)
+    if (at > 0) next.set('offset', String(at))
+    else next.delete('offset')
+    return `/app/search?${next.toString()}`
+  }
+  const count = page?.items.length ?? 0
+  return (
+    <div className={cx('mx-auto w-full max-w-3xl px-4 py-8 sm:px-8', searching && 'opacity-60')}>
+      <h1 className="text-2xl font-semibold tracking-tight">{query ? `Results for “${query}”` : 'Search'}</h1>
+      <p role="status" className="mt-1 min-h-[1.5rem] text-sm text-slate-600 dark:text-slate-300">
+        {searching
+          ? 'Searching…'
+          : refusal
+            ? ''
+            : page
+              ? count === 0
+                ? ''
+                : `${offset + 1}–${offset + count}${page.nextOffset !== null ? '' : ` of ${offset + count}`}, best match first`
+              : ''}
+      </p>
+      {refusal ? (
+        <p role="alert" className="mt-6 text-red-700 dark:text-red-300">
+          {refusal}
+        </p>
+      ) : !page ? (
+        <div className="mt-6 space-y-2 text-slate-700 dark:text-slate-300">
+          <p>Type a word in the search box to find a conversation by its title or by what was said in it.</p>
+          <p>German and English word forms match each other: “Therapie” also finds “Therapien”.</p>
+        </div>
+      ) : count === 0 ? (
+        <div className="mt-6 space-y-2 text-slate-700 dark:text-slate-300">
+          <p>No conversation matches “{query}”.</p>
+          <p>Try another word, fewer words, or the word’s basic form.</p>
+        </div>
+      ) : (
+        <ol className="mt-6 space-y-3" aria-label="Search results">
+          {page.items.map((hit) => (
+            <li key={hit.conversationId}>
+              <Link
+                to={`/app/c/${hit.conversationId}${keep}`}
+                className="block rounded-xl border border-slate-200 p-4 hover:border-slate-300 hover:bg-slate-50 dark:border-slate-700 dark:hover:border-slate-600 dark:hover:bg-slate-900"
+              >
+                <h2 className="font-medium">
+                  {hit.source === 'title' ? <Snippet snippet={hit.snippet} /> : hit.title}
+                </h2>
+                {hit.source === 'message' ? (
+                  <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">
+                    <Snippet snippet={hit.snippet} />
+                  </p>
+                ) : null}
+                <p className="mt-2 text-xs text-slate-600 dark:text-slate-300">
+                  {hit.source === 'title' ? 'Matched the title' : 'Matched a message'} · last activity{' '}
+                  {hit.lastMessageAt.slice(0, 10)}
+                </p>
+              </Link>
+            </li>
+          ))}
+        </ol>
+      )}
+      {page && (offset > 0 || page.nextOffset !== null) ? (
+        <nav aria-label="Result pages" className="mt-6 flex justify-between gap-3">
+          {offset > 0 ? (
+            <Link
+              className="rounded text-sm font-medium text-blue-700 underline dark:text-blue-300"
+              to={pageLink(Math.max(0, offset - PAGE))}
+            >
+              Previous results
+            </Link>
+          ) : (
+            <span />
+          )}
+          {page.nextOffset !== null ? (
+            <Link
+              className="rounded text-sm font-medium text-blue-700 underline dark:text-blue-300"
+              to={pageLink(page.nextOffset)}
+            >
+              More results
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
+    </div>
+  )
+}
