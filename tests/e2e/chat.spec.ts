@@ -603,6 +603,8 @@ test.describe('accessibility and looks', () => {
         const { composer, lastAnswer } = chat(page)
         await expect(composer).toBeVisible()
         await expect(lastAnswer).toBeVisible()
+        // The reader was at the bottom, so a resized pane keeps the latest answer in view.
+        await expect(lastAnswer.getByRole('button', { name: 'Regenerate' })).toBeInViewport()
         // Nothing sticks out sideways at phone width.
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
         expect(overflow, `${name} ${colorScheme}`).toBeLessThanOrEqual(0)

@@ -33,12 +33,25 @@ export function MessageList({
   // judged against it, so a scroll event that has not been dispatched yet cannot mislead.
   const lastHeight = useRef(0)
   const [awayFromBottom, setAwayFromBottom] = useState(false)
+  const away = useRef(false)
 
   function onScroll() {
     const element = scroller.current
     if (!element) return
-    setAwayFromBottom(element.scrollHeight - element.scrollTop - element.clientHeight > BOTTOM_SLACK)
+    away.current = element.scrollHeight - element.scrollTop - element.clientHeight > BOTTOM_SLACK
+    setAwayFromBottom(away.current)
   }
+
+  // A smaller pane (a phone's keyboard opening, a rotation) keeps a reader at the bottom there.
+  useEffect(() => {
+    const element = scroller.current
+    if (!element || typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(() => {
+      if (!away.current) element.scrollTop = element.scrollHeight
+    })
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [])
 
   function jumpToLatest() {
     const element = scroller.current
