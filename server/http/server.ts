@@ -47,6 +47,8 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
     next()
   })
 
+  app.use(refuseCrossSiteWrites)
+
   app.use('/build', express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y' }))
   app.use(express.static(publicDir, { maxAge: '1h', index: false }))
 
@@ -59,6 +61,34 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
     }),
   )
   return app
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * A second line behind the SameSite=Lax session cookie: a browser request that
+ * changes something and carries cookies must come from our own pages. Browsers
+ * send Origin on every cross-site POST; scripts with a bearer token send no
+ * cookie and are not affected.
+ */
+function refuseCrossSiteWrites(req: express.Request, res: express.Response, next: express.NextFunction) {
+  if (SAFE_METHODS.has(req.method) || !req.headers.cookie) return next()
+  const origin = req.get('origin')
+  const fetchSite = req.get('sec-fetch-site')
+  let sameHost = true
+  if (origin !== undefined) {
+    try {
+      sameHost = origin !== 'null' && new URL(origin).host === req.get('host')
+    } catch {
+      sameHost = false
+    }
+  } else if (fetchSite !== undefined) {
+    sameHost = fetchSite === 'same-origin' || fetchSite === 'none'
+  }
+  if (sameHost) return next()
+  res
+    .status(403)
+    .json({ error: { code: 'cross_site_request', message: 'This request must come from ClinAI itself.' } })
 }
 
 export interface RunningServer {

@@ -423,6 +423,38 @@ describe('refusals happen before any model call and store nothing', () => {
   })
 })
 
+describe('cross-site requests', () => {
+  it('a cookie-carrying write from another site is refused; our own pages and bearer scripts pass', async () => {
+    const conversationId = await newConversation(fixture.a1)
+    const evil = await chat(
+      fixture.a1,
+      conversationId,
+      { content: 'Hallo' },
+      { origin: 'https://evil.example' },
+    )
+    expect(evil).toMatchObject({ status: 403, json: { error: { code: 'cross_site_request' } } })
+    const framed = await chat(
+      fixture.a1,
+      conversationId,
+      { content: 'Hallo' },
+      { 'sec-fetch-site': 'cross-site' },
+    )
+    expect(framed.status).toBe(403)
+    const tokenAttempt = await fetch(`${app.url}/api/trpc/tokens.create`, {
+      method: 'POST',
+      headers: { ...(await headersFor(fixture.a1)), origin: 'https://evil.example' },
+      body: JSON.stringify({ name: 'stolen' }),
+    })
+    expect(tokenAttempt.status).toBe(403)
+    expect(await messagesOf(conversationId)).toEqual([])
+    const [tokens] = await owner`select count(*)::int as n from api_tokens where name = 'stolen'`
+    expect(tokens!.n).toBe(0)
+
+    const own = await chat(fixture.a1, conversationId, { content: 'Hallo' }, { origin: app.url })
+    expect(own.status).toBe(200)
+  })
+})
+
 describe('regenerate and busy', () => {
   it('regenerate answers the stored question again without storing it twice', async () => {
     const conversationId = await newConversation(fixture.a1)
