@@ -390,6 +390,42 @@ test.describe('failures and refusals', () => {
     expect(await storedMessages(page, id)).toEqual([])
   })
 
+  test('a proxy error page or no connection at all keeps the text, and Try again sends it', async ({
+    page,
+  }) => {
+    const id = await createConversation(page, 'Unreachable')
+    await page.goto(`/app/c/${id}`)
+    const { composer, userMessages, answers, lastAnswer } = chat(page)
+    const refusal = page.getByTestId('refusal')
+    const question = 'Which questionnaires suit a first assessment?'
+
+    await page.route('**/api/chat/**', (route) =>
+      route.fulfill({ status: 502, contentType: 'text/html', body: '<html><body>Bad gateway</body></html>' }),
+    )
+    await ask(page, question)
+    await expect(refusal).toHaveAttribute('data-code', 'unknown')
+    await expect(refusal).toContainText('Something went wrong on our side')
+    await expect(composer).toHaveValue(question)
+
+    await page.unroute('**/api/chat/**')
+    await page.route('**/api/chat/**', (route) => route.abort('internetdisconnected'))
+    await refusal.getByRole('button', { name: 'Try again' }).click()
+    await expect(refusal).toHaveAttribute('data-code', 'network')
+    await expect(refusal).toContainText('ClinAI could not be reached')
+    await expect(composer).toHaveValue(question)
+    await expect(userMessages).toHaveCount(0)
+
+    await page.unroute('**/api/chat/**')
+    await refusal.getByRole('button', { name: 'Try again' }).click()
+    await expect(lastAnswer).toHaveAttribute('data-status', 'complete', { timeout: 30_000 })
+    await expect(refusal).toBeHidden()
+    await expect(composer).toHaveValue('')
+    await waitUntilStored(lastAnswer)
+    await page.reload()
+    await expect(userMessages).toHaveCount(1)
+    await expect(answers).toHaveCount(1)
+  })
+
   test('an unknown conversation shows a friendly not-found pane', async ({ page }) => {
     const response = await page.goto('/app/c/00000000-0000-4000-8000-000000000000')
     expect(response?.status()).toBe(404)

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ChatEvent, ChatRefusal, ChatRequest, ChatStartEvent } from '#server/chat/events.ts'
 import { chatUrl } from './api.ts'
-import type { AnswerErrorCode, RefusalCode } from './notices.ts'
+import { REFUSAL_TITLES, type AnswerErrorCode, type RefusalCode } from './notices.ts'
 import { SseParser } from './sse.ts'
 
 export type LivePhase = 'sending' | 'streaming' | 'complete' | 'stopped' | 'error'
@@ -207,7 +207,13 @@ async function readRefusal(response: Response, request: ChatRequest): Promise<Re
   const retryAfterSeconds =
     error?.retryAfterSeconds ?? (response.status === 429 && header > 0 ? header : undefined)
   return {
-    code: error?.code ?? (response.status === 401 ? 'unauthenticated' : 'unknown'),
+    // A code this page does not know (a proxy's, or a newer server's) reads as a plain refusal.
+    code:
+      error?.code && Object.hasOwn(REFUSAL_TITLES, error.code)
+        ? error.code
+        : response.status === 401
+          ? 'unauthenticated'
+          : 'unknown',
     message:
       typeof error?.message === 'string' && error.message
         ? error.message
