@@ -171,11 +171,14 @@ test.describe('streaming', () => {
       ...(window as unknown as { answerLengths: Set<number> }).answerLengths,
     ])
     expect(lengths.length).toBeGreaterThanOrEqual(4)
+    console.log(`the answer showed ${lengths.length} distinct lengths while streaming`)
 
     // The first exchange names the conversation: the tab and the heading follow.
     await expect(page).toHaveTitle(`${question} · ClinAI`)
     await expect(page.getByTestId('conversation-title')).toHaveText(question)
     await waitUntilStored(lastAnswer)
+    // The loaders were reloaded, so the sidebar lists the conversation under its new name too.
+    await expect(page.locator('#workspace-sidebar').getByRole('link', { name: question })).toBeVisible()
     const answerText = await lastAnswer.getByTestId('message-text').innerText()
     expect(answerText.length).toBeGreaterThan(40)
 
