@@ -1,9 +1,11 @@
-// The typed API for scripts: a tRPC client for /api/trpc that authenticates
-// with a personal access token. Only the router's *type* is imported, so a
-// script pulls in @trpc/client and nothing of the server.
+// The typed API for scripts: a tRPC client for /api/trpc and a streaming chat
+// client for /api/chat, both authenticating with a personal access token. Only
+// types are imported from the server, so a script pulls in @trpc/client and
+// nothing of the server.
 //
 //   const clinai = createClinaiClient({ baseUrl: 'http://localhost:3000', token: process.env.CLINAI_TOKEN })
 //   const { items } = await clinai.conversations.list.query({ limit: 10 })
+//   for await (const event of streamChat({ baseUrl, token, conversationId, content: 'Hello' })) …
 import {
   createTRPCClient,
   httpBatchLink,
@@ -13,9 +15,25 @@ import {
 } from '@trpc/client'
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server'
 import type { AppRouter } from '#server/trpc/root.ts'
+import { ClinaiClientError, requireFetch, requireToken, trpcEndpoint } from './connection.ts'
 
 export type { AppRouter }
 export { TRPCClientError }
+export { ClinaiClientError, requireToken, trpcEndpoint } from './connection.ts'
+export {
+  ChatRefusedError,
+  ChatStreamError,
+  streamChat,
+  type ChatDeltaEvent,
+  type ChatDoneEvent,
+  type ChatErrorCode,
+  type ChatErrorEvent,
+  type ChatEvent,
+  type ChatRefusalCode,
+  type ChatStartEvent,
+  type ChatUsage,
+  type StreamChatOptions,
+} from './chat.ts'
 
 /** What each procedure takes, e.g. `RouterInputs['conversations']['list']`. */
 export type RouterInputs = inferRouterInputs<AppRouter>
@@ -33,92 +51,19 @@ export interface ClinaiClientOptions {
   fetch?: typeof globalThis.fetch
 }
 
-/** Refused client options; the message says what to fix and never repeats the token. */
-export class ClinaiClientError extends Error {
-  override name = 'ClinaiClientError'
-  constructor(
-    /** The option at fault. */
-    readonly option: 'baseUrl' | 'token' | 'fetch',
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-// The shape server/auth/tokens.ts issues; checked here so a pasted-wrong token
-// fails before any request, with a message that says so.
-const PAT_PATTERN = /^clinai_pat_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/
-
-/** The tRPC endpoint for a ClinAI base URL; throws ClinaiClientError when it is not an http(s) URL. */
-export function trpcEndpoint(baseUrl: unknown): string {
-  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
-    throw new ClinaiClientError('baseUrl', 'baseUrl is required, e.g. "http://localhost:3000".')
-  }
-  let url: URL
-  try {
-    url = new URL(baseUrl.trim())
-  } catch {
-    // Not echoed: a mistyped value may hold a secret.
-    throw new ClinaiClientError(
-      'baseUrl',
-      'baseUrl is not a URL; give one like "https://clinai.example.org".',
-    )
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ClinaiClientError(
-      'baseUrl',
-      `baseUrl must start with http:// or https://, not ${url.protocol}//.`,
-    )
-  }
-  if (url.username || url.password) {
-    throw new ClinaiClientError(
-      'baseUrl',
-      'baseUrl must not carry a user name or password; the token authenticates.',
-    )
-  }
-  if (url.search || url.hash) {
-    throw new ClinaiClientError('baseUrl', 'baseUrl must not have a query (?…) or fragment (#…).')
-  }
-  // A path prefix (ClinAI behind a proxy under /clinai) is kept.
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}/api/trpc`
-}
-
-/** Throws ClinaiClientError unless the value looks like a personal access token. */
-export function requireToken(token: unknown): string {
-  if (typeof token !== 'string' || token.trim() === '') {
-    throw new ClinaiClientError(
-      'token',
-      'token is required: a personal access token that starts with clinai_pat_.',
-    )
-  }
-  const trimmed = token.trim()
-  if (/^bearer\s/i.test(trimmed)) {
-    throw new ClinaiClientError('token', 'token must be the token alone, without "Bearer ".')
-  }
-  if (!PAT_PATTERN.test(trimmed)) {
-    throw new ClinaiClientError(
-      'token',
-      'token does not look like a ClinAI personal access token (clinai_pat_ followed by 32 hex digits, "_" and 43 characters); was it copied whole?',
-    )
-  }
-  return trimmed
-}
-
 export function createClinaiClient(options: ClinaiClientOptions): ClinaiClient {
   if (typeof options !== 'object' || options === null) {
     throw new ClinaiClientError('baseUrl', 'createClinaiClient needs { baseUrl, token }.')
   }
   const url = trpcEndpoint(options.baseUrl)
   const token = requireToken(options.token)
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new ClinaiClientError('fetch', 'fetch, when given, must be a function.')
-  }
+  const fetch = requireFetch(options.fetch)
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
         url,
         headers: () => ({ authorization: `Bearer ${token}` }),
-        fetch: options.fetch,
+        fetch,
         // Batched queries travel in the URL; longer batches are split rather than refused.
         maxURLLength: 4000,
       }),

@@ -20,7 +20,7 @@ const withMeta = initTRPC.context<TrpcContext>().meta<ProcedureMeta>()
 
 const t = withMeta.create({
   // No transformer: the wire format is plain JSON with ISO-8601 strings for
-  // times, so scripts in any language can call the API (see docs/api.md).
+  // times, so scripts in any language can call the API (see docs/api-reference.md).
   errorFormatter({ shape, error, ctx }) {
     const isProduction = ctx?.services.config.isProduction ?? true
     const fieldErrors =

@@ -3,6 +3,7 @@
 // tests walk this list, so a new procedure is covered without editing them.
 import { randomUUID } from 'node:crypto'
 import type { z } from 'zod'
+import type { ProcedureMeta } from '#server/trpc/init.ts'
 import { appRouter } from '#server/trpc/root.ts'
 import type { Caller } from './caller.ts'
 
@@ -14,7 +15,7 @@ export interface ProcedureInfo {
   type: 'query' | 'mutation' | 'subscription'
   /** The input schema; undefined when the procedure takes no input. */
   input: Schema | undefined
-  /** Procedures under `admin.` must be built on adminProcedure. */
+  /** Built on adminProcedure: the kind its meta carries (server/trpc/init.ts), not where it sits in the router. */
   adminOnly: boolean
 }
 
@@ -22,17 +23,19 @@ export function listProcedures(): ProcedureInfo[] {
   // The typed record nests routers; at runtime `procedures` is flat, keyed by dotted path.
   const procedures = appRouter._def.procedures as unknown as Record<
     string,
-    { _def: { type: ProcedureInfo['type']; inputs: unknown[] } }
+    { _def: { type: ProcedureInfo['type']; inputs: unknown[]; meta?: Partial<ProcedureMeta> } }
   >
   return Object.entries(procedures).map(([path, procedure]) => {
     if (procedure._def.inputs.length > 1) {
       throw new Error(`${path}: chained .input() calls are not understood by the security tests`)
     }
+    const kind = procedure._def.meta?.kind
+    if (!kind) throw new Error(`${path}: not built on a procedure kind from server/trpc/init.ts`)
     return {
       path,
       type: procedure._def.type,
       input: procedure._def.inputs[0] as Schema | undefined,
-      adminOnly: path.startsWith('admin.'),
+      adminOnly: kind === 'admin',
     }
   })
 }

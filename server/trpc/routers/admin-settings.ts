@@ -34,6 +34,10 @@ const settingsInput = z.object({
 })
 
 export const adminSettingsRouter = router({
+  /**
+   * The caller's clinic's settings: name, model deployment, system prompt, monthly token budget and
+   * retention. Admins only.
+   */
   get: adminProcedure.query(async ({ ctx }) => found(await getSettings(ctx.tx, ctx.identity))),
 
   /** Changes the given fields only; the audit trail records which fields changed, not their values. */

@@ -20,8 +20,13 @@ async function applyChange(run: () => ReturnType<typeof changeUser>) {
 }
 
 export const adminUsersRouter = router({
+  /** Everyone in the caller's clinic, by name, with role, status and last sign-in. Admins only. */
   list: adminProcedure.query(({ ctx }) => listUsers(ctx.tx, ctx.identity)),
 
+  /**
+   * Makes a person of the caller's clinic a therapist or an admin; audited. Admins only. A person of
+   * another clinic, or no one, answers 404; demoting the last active admin is refused with 409.
+   */
   setRole: adminProcedure
     .input(z.object({ userId: z.uuid(), role: z.enum(['therapist', 'admin']) }))
     .mutation(({ ctx, input }) =>
@@ -30,6 +35,11 @@ export const adminUsersRouter = router({
       ),
     ),
 
+  /**
+   * Disables or re-enables a person of the caller's clinic; audited. Disabling ends their sessions at
+   * once and their access tokens stop working. Admins only. A person of another clinic answers 404;
+   * disabling the last active admin is refused with 409.
+   */
   setStatus: adminProcedure
     .input(z.object({ userId: z.uuid(), status: z.enum(['active', 'disabled']) }))
     .mutation(({ ctx, input }) =>

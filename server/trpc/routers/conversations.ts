@@ -83,6 +83,7 @@ export const conversationsRouter = router({
     )
     .mutation(({ ctx, input }) => withFolder(() => createConversation(ctx.tx, ctx.identity, input))),
 
+  /** Renames one of the caller's conversations. Another person's or an unknown conversation answers 404. */
   rename: tenantProcedure
     .input(z.object({ conversationId, title }))
     .mutation(async ({ ctx, input }) => found(await renameConversation(ctx.tx, ctx.identity, input))),

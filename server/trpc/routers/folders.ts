@@ -27,6 +27,10 @@ export const foldersRouter = router({
   /** The caller's folders, by name, with how many conversations each holds. */
   list: tenantProcedure.query(({ ctx }) => listFolders(ctx.tx, ctx.identity)),
 
+  /**
+   * Creates an empty folder for the caller. Names need not be unique; at the limit of 500 folders per
+   * person it answers 409.
+   */
   create: tenantProcedure.input(z.object({ name: folderName })).mutation(async ({ ctx, input }) => {
     try {
       return await createFolder(ctx.tx, ctx.identity, input)
@@ -41,6 +45,7 @@ export const foldersRouter = router({
     }
   }),
 
+  /** Renames one of the caller's folders. Another person's folder, or an unknown one, answers 404. */
   rename: tenantProcedure
     .input(z.object({ folderId: z.uuid(), name: folderName }))
     .mutation(async ({ ctx, input }) => found(await renameFolder(ctx.tx, ctx.identity, input))),

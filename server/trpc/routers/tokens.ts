@@ -42,8 +42,16 @@ export const tokensRouter = router({
       }
     }),
 
+  /**
+   * The caller's own access tokens, newest first, revoked and expired ones included. Each has its name,
+   * the prefix shown for recognition and its dates; never the secret, which is not stored.
+   */
   list: tenantProcedure.query(({ ctx }) => listApiTokens(ctx.tx, ctx.identity)),
 
+  /**
+   * Revokes one of the caller's tokens at once; audited. Another person's token, an unknown one or one
+   * already revoked answers 404.
+   */
   revoke: tenantProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
     const revoked = await revokeApiToken(ctx.tx, ctx.identity, input.id, { requestId: ctx.requestId })
     if (!revoked) throw new TRPCError({ code: 'NOT_FOUND', message: 'Token not found.' })
