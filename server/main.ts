@@ -7,7 +7,7 @@ import { connectDatabase } from '#db/client.ts'
 import { ConfigError, loadConfig, type Config } from './config/env.ts'
 import { createApp, listen, type RunningServer } from './http/server.ts'
 import { createLogger, type Logger } from './logger.ts'
-import { interruptStaleStreams } from './services/chat/recovery.ts'
+import { interruptStaleStreams, STALE_STREAM_SECONDS } from './services/chat/recovery.ts'
 import { createServices, type Services } from './services.ts'
 import { startTelemetry } from './telemetry/index.ts'
 
@@ -25,8 +25,10 @@ export async function startApp(
   const logger = options.logger ?? createLogger(config.logLevel)
   const db = connectDatabase(config.database.url, { max: config.database.poolMax })
   const services: Services = createServices(config, db, logger)
-  // Nothing streams before this process listens: every `streaming` answer was cut off by a crash.
-  const interrupted = await interruptStaleStreams(db, 0)
+  // A live answer shows a sign of life every few seconds (see STREAM_HEARTBEAT_MS), so one
+  // silent for longer was cut off by a crash. Live streams of an instance still running
+  // next to this one (a deployment slot swap, a scale-out) are left alone.
+  const interrupted = await interruptStaleStreams(db, STALE_STREAM_SECONDS)
   if (interrupted > 0) logger.warn({ interrupted }, 'answers interrupted by a restart marked as error')
   const sweeper = startStaleStreamSweep(services)
   const build = (await import(pathToFileURL(path.join(root, 'build', 'index.js')).href)) as ServerBuild
@@ -44,21 +46,16 @@ export async function startApp(
   }
 }
 
-/**
- * Ends answers that fell silent for longer than any live stream can (every attempt's
- * timeout plus the idle timeout): a crashed sibling process, or a lost update.
- */
-function startStaleStreamSweep({ config, db, logger }: Services): NodeJS.Timeout {
-  const { requestTimeoutMs, maxRetries, idleTimeoutMs } = config.llm
-  const minAgeSeconds = Math.ceil((requestTimeoutMs * (maxRetries + 1) + idleTimeoutMs) / 1000) + 60
+/** Ends answers that fell silent (no heartbeat) while this process runs: a crashed sibling. */
+function startStaleStreamSweep({ db, logger }: Services): NodeJS.Timeout {
   const timer = setInterval(() => {
-    interruptStaleStreams(db, minAgeSeconds).then(
+    interruptStaleStreams(db, STALE_STREAM_SECONDS).then(
       (interrupted) => {
         if (interrupted > 0) logger.warn({ interrupted }, 'stale streaming answers marked as error')
       },
       (error: unknown) => logger.error({ err: { name: (error as Error).name } }, 'stale stream sweep failed'),
     )
-  }, 60_000)
+  }, 15_000)
   timer.unref()
   return timer
 }

@@ -20,6 +20,7 @@ import {
   type ExchangeRefusal,
   type TokenUsage,
 } from '#server/services/chat/exchange.ts'
+import { STREAM_HEARTBEAT_MS } from '#server/services/chat/recovery.ts'
 import { tracer } from '#server/telemetry/index.ts'
 import {
   MAX_CHAT_INPUT_CHARS,
@@ -180,6 +181,15 @@ function streamAnswer(
       'clinai.message_id': exchange.assistantMessageId,
     })
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_EVERY_MS)
+    // The row's sign of life, so recovery elsewhere knows this answer is still being written.
+    const owner = { tenantId: identity.tenantId, userId: identity.userId }
+    const alive = setInterval(() => {
+      services.db
+        .withTenant({ ...owner, role: identity.role }, (tx) =>
+          saveProgress(tx, owner, exchange.assistantMessageId),
+        )
+        .catch(() => {})
+    }, STREAM_HEARTBEAT_MS)
     try {
       send({
         type: 'start',
@@ -189,8 +199,8 @@ function streamAnswer(
         title: exchange.title,
       })
       const result = await runModel(services, identity, exchange, upstream.signal, send)
+      clearInterval(alive)
       record(span, result)
-      const owner = { tenantId: identity.tenantId, userId: identity.userId }
       await finishWithRetry(services, identity, () =>
         services.db.withTenant({ ...owner, role: identity.role }, (tx) =>
           finishExchange(tx, owner, {
@@ -249,6 +259,7 @@ function streamAnswer(
         message: ERROR_MESSAGES.interrupted,
       })
     } finally {
+      clearInterval(alive)
       clearInterval(heartbeat)
       request.signal.removeEventListener('abort', hangUp)
       span.end()

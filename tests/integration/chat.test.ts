@@ -492,12 +492,14 @@ describe('regenerate and busy', () => {
 })
 
 describe('recovery', () => {
-  it('answers left streaming by a crash end as error interrupted, keeping their text, at startup', async () => {
+  it('at startup, answers silent past the heartbeat end as error interrupted, keeping their text; live ones stay', async () => {
     const conversationId = await newConversation(fixture.b1)
+    const live = await newConversation(fixture.b1)
     await owner`
-      insert into messages (tenant_id, conversation_id, owner_user_id, role, content, status)
-      values (${fixture.b1.tenantId}, ${conversationId}, ${fixture.b1.userId}, 'user', 'Frage', 'complete'),
-             (${fixture.b1.tenantId}, ${conversationId}, ${fixture.b1.userId}, 'assistant', 'Halbe Antw', 'streaming')`
+      insert into messages (tenant_id, conversation_id, owner_user_id, role, content, status, updated_at)
+      values (${fixture.b1.tenantId}, ${conversationId}, ${fixture.b1.userId}, 'user', 'Frage', 'complete', now() - interval '1 minute'),
+             (${fixture.b1.tenantId}, ${conversationId}, ${fixture.b1.userId}, 'assistant', 'Halbe Antw', 'streaming', now() - interval '1 minute'),
+             (${fixture.b1.tenantId}, ${live}, ${fixture.b1.userId}, 'assistant', 'Läuft noch', 'streaming', now())`
     const restarted = await startTestApp(env(simulator.url, testDb.appUrl))
     await restarted.close()
     const rows = await messagesOf(conversationId)
@@ -507,6 +509,9 @@ describe('recovery', () => {
       content: 'Halbe Antw',
       usage_estimated: true,
     })
+    // An answer another instance is still writing (a slot swap, a scale-out) is left alone.
+    expect((await messagesOf(live))[0]).toMatchObject({ status: 'streaming', content: 'Läuft noch' })
+    await owner`update messages set status = 'stopped' where conversation_id = ${live}`
   })
 
   it('the running sweep ends only streams older than its threshold', async () => {

@@ -187,11 +187,14 @@ export function titleFrom(text: string): string {
   return `${(atWord > TITLE_MAX_CHARS / 2 ? cut.slice(0, atWord) : cut).trimEnd()}…`
 }
 
-/** Saves the partial answer of a running stream, so a crash keeps what was shown. */
-export async function saveProgress(tx: Tx, owner: ContentOwner, messageId: string, content: string) {
+/**
+ * Saves the partial answer of a running stream, so a crash keeps what was shown;
+ * without content it only marks the answer alive (see recovery.ts).
+ */
+export async function saveProgress(tx: Tx, owner: ContentOwner, messageId: string, content?: string) {
   await tx
     .update(messages)
-    .set({ content })
+    .set(content === undefined ? { updatedAt: sql`now()` } : { content })
     .where(
       and(
         eq(messages.tenantId, owner.tenantId),

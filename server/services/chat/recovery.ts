@@ -1,11 +1,18 @@
 // Answers left `streaming` by a crash end as `error` with reason `interrupted`,
-// keeping whatever text was saved. At startup every such answer is ended; while
-// running, a sweep ends those silent for longer than any live stream can be.
+// keeping whatever text was saved. A live answer touches its row at least every
+// STREAM_HEARTBEAT_MS (the chat handler's heartbeat, progress saves), so a row
+// untouched for STALE_STREAM_SECONDS belongs to a process that is gone: at startup
+// and in a sweep while running, such answers are ended.
 import { and, eq, lte, sql } from 'drizzle-orm'
 import type { Database } from '#db/client.ts'
 import { messages } from '#db/schema/index.ts'
 import { estimateTokens } from '#server/llm/prompt.ts'
 import { finishExchange } from './exchange.ts'
+
+/** How often a live answer marks its row as alive. */
+export const STREAM_HEARTBEAT_MS = 10_000
+/** Three missed heartbeats: the process behind the answer is gone. */
+export const STALE_STREAM_SECONDS = 30
 
 /** Ends stale streams; returns how many answers were marked interrupted. */
 export async function interruptStaleStreams(db: Database, minAgeSeconds: number): Promise<number> {
