@@ -1,30 +1,15 @@
 // conversations.* and messages.list: the caller's own conversations, paged by
 // keyset cursors that neither repeat nor skip rows, even at microsecond ties.
 import { randomUUID } from 'node:crypto'
-import postgres from 'postgres'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type postgres from 'postgres'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { FixtureUser } from '#tests/support/fixtures.ts'
-import { rejectionOf, testApi, type TestApi } from '#tests/support/caller.ts'
-import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
-import { seedTwoClinics, type TwoClinics } from '#tests/support/fixtures.ts'
+import { rejectionOf, type TestApi, useApiTestBed } from '#tests/support/caller.ts'
+import { type TwoClinics } from '#tests/support/fixtures.ts'
 
-let testDb: TestDatabase
-let api: TestApi
-let fixture: TwoClinics
-let owner: postgres.Sql
-
-beforeAll(async () => {
-  testDb = await createTestDatabase()
-  fixture = await seedTwoClinics(testDb.ownerUrl)
-  api = testApi(testDb)
-  owner = postgres(testDb.ownerUrl, { max: 1, onnotice: () => {} })
-})
-
-afterAll(async () => {
-  await api?.close()
-  await owner?.end()
-  await testDb?.drop()
-})
+const bed = useApiTestBed()
+let api: TestApi, fixture: TwoClinics, owner: postgres.Sql
+beforeAll(() => void ({ api, fixture, owner } = bed))
 
 /** A conversation written directly, with a chosen last activity (microsecond precision: sent as text, as postgres.js would round a timestamptz parameter to milliseconds). */
 async function seedConversation(user: FixtureUser, lastMessageAt: string, folderId: string | null = null) {

@@ -1,29 +1,14 @@
 // folders.*: the caller's own folders; deleting one moves its conversations out.
-import postgres from 'postgres'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type postgres from 'postgres'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createConversation } from '#server/services/conversations/conversations.ts'
 import { deleteFolder, FolderNotFoundError } from '#server/services/folders/folders.ts'
-import { rejectionOf, testApi, type TestApi } from '#tests/support/caller.ts'
-import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
-import { seedTwoClinics, type TwoClinics } from '#tests/support/fixtures.ts'
+import { rejectionOf, type TestApi, useApiTestBed } from '#tests/support/caller.ts'
+import { type TwoClinics } from '#tests/support/fixtures.ts'
 
-let testDb: TestDatabase
-let api: TestApi
-let fixture: TwoClinics
-let owner: postgres.Sql
-
-beforeAll(async () => {
-  testDb = await createTestDatabase()
-  fixture = await seedTwoClinics(testDb.ownerUrl)
-  api = testApi(testDb)
-  owner = postgres(testDb.ownerUrl, { max: 1, onnotice: () => {} })
-})
-
-afterAll(async () => {
-  await api?.close()
-  await owner?.end()
-  await testDb?.drop()
-})
+const bed = useApiTestBed()
+let api: TestApi, fixture: TwoClinics, owner: postgres.Sql
+beforeAll(() => void ({ api, fixture, owner } = bed))
 
 /** Resolves once some session of the app role waits for a row lock. */
 async function waitForLockWait() {

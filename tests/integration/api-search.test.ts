@@ -1,29 +1,14 @@
 // conversations.search: German and English full-text over my titles and
 // messages, ranked, paged, with plain-text snippets, and never anyone else's text.
 import { randomUUID } from 'node:crypto'
-import postgres from 'postgres'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rejectionOf, testApi, type TestApi } from '#tests/support/caller.ts'
-import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
-import { seedTwoClinics, type FixtureUser, type TwoClinics } from '#tests/support/fixtures.ts'
+import type postgres from 'postgres'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { rejectionOf, type TestApi, useApiTestBed } from '#tests/support/caller.ts'
+import { type FixtureUser, type TwoClinics } from '#tests/support/fixtures.ts'
 
-let testDb: TestDatabase
-let api: TestApi
-let fixture: TwoClinics
-let owner: postgres.Sql
-
-beforeAll(async () => {
-  testDb = await createTestDatabase()
-  fixture = await seedTwoClinics(testDb.ownerUrl)
-  api = testApi(testDb)
-  owner = postgres(testDb.ownerUrl, { max: 1, onnotice: () => {} })
-})
-
-afterAll(async () => {
-  await api?.close()
-  await owner?.end()
-  await testDb?.drop()
-})
+const bed = useApiTestBed()
+let api: TestApi, fixture: TwoClinics, owner: postgres.Sql
+beforeAll(() => void ({ api, fixture, owner } = bed))
 
 async function conversationWith(user: FixtureUser, title: string, contents: string[]) {
   const [conversation] = await owner`

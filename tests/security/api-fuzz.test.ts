@@ -5,11 +5,10 @@
 import { randomUUID } from 'node:crypto'
 import { TRPCError } from '@trpc/server'
 import fc from 'fast-check'
-import postgres from 'postgres'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testApi, type TestApi } from '#tests/support/caller.ts'
-import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
-import { seedTwoClinics, type FixtureUser, type TwoClinics } from '#tests/support/fixtures.ts'
+import type postgres from 'postgres'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { type TestApi, useApiTestBed } from '#tests/support/caller.ts'
+import { type FixtureUser, type TwoClinics } from '#tests/support/fixtures.ts'
 import {
   baseType,
   buildInput,
@@ -23,23 +22,9 @@ import { snapshotTables, type TableInfo } from '#tests/support/snapshot.ts'
 
 const RUNS_PER_PROCEDURE = 30
 
-let testDb: TestDatabase
-let api: TestApi
-let fixture: TwoClinics
-let owner: postgres.Sql
-
-beforeAll(async () => {
-  testDb = await createTestDatabase()
-  fixture = await seedTwoClinics(testDb.ownerUrl)
-  api = testApi(testDb)
-  owner = postgres(testDb.ownerUrl, { max: 1, onnotice: () => {} })
-})
-
-afterAll(async () => {
-  await api?.close()
-  await owner?.end()
-  await testDb?.drop()
-})
+const bed = useApiTestBed()
+let api: TestApi, fixture: TwoClinics, owner: postgres.Sql
+beforeAll(() => void ({ api, fixture, owner } = bed))
 
 const controlCharacters = Array.from({ length: 32 }, (_, code) => String.fromCharCode(code)).concat([
   '\u007f',

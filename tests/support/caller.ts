@@ -2,6 +2,8 @@
 // does, for a fixture person. Also answers over in-process HTTP (the fetch
 // adapter) where a test is about the wire: status codes and field errors.
 import { randomUUID } from 'node:crypto'
+import postgres from 'postgres'
+import { afterAll, beforeAll } from 'vitest'
 import { TRPCError } from '@trpc/server'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import { connectDatabase } from '#db/client.ts'
@@ -11,8 +13,8 @@ import { createLogger } from '#server/logger.ts'
 import { createServices, type Services } from '#server/services.ts'
 import { createContext } from '#server/trpc/context.ts'
 import { appRouter, createCaller } from '#server/trpc/root.ts'
-import type { TestDatabase } from './database.ts'
-import type { FixtureUser } from './fixtures.ts'
+import { createTestDatabase, type TestDatabase } from './database.ts'
+import { seedTwoClinics, type FixtureUser, type TwoClinics } from './fixtures.ts'
 
 export type Caller = ReturnType<typeof createCaller>
 
@@ -99,4 +101,32 @@ export async function rejectionOf(call: Promise<unknown>): Promise<TRPCError> {
     throw new Error(`expected a TRPCError, got: ${String(error)}`, { cause: error })
   }
   throw new Error('expected the call to fail, but it succeeded')
+}
+
+export interface ApiTestBed {
+  testDb: TestDatabase
+  api: TestApi
+  fixture: TwoClinics
+  /** The owner connection (bypasses RLS), for arranging rows and checking what changed. */
+  owner: postgres.Sql
+}
+
+/**
+ * A test file's own database with the two-clinic fixture, a caller and an owner
+ * connection; ready in beforeAll, closed and dropped in afterAll.
+ */
+export function useApiTestBed(env: Record<string, string> = {}): ApiTestBed {
+  const bed = {} as ApiTestBed
+  beforeAll(async () => {
+    bed.testDb = await createTestDatabase()
+    bed.fixture = await seedTwoClinics(bed.testDb.ownerUrl)
+    bed.api = testApi(bed.testDb, env)
+    bed.owner = postgres(bed.testDb.ownerUrl, { max: 1, onnotice: () => {} })
+  })
+  afterAll(async () => {
+    await bed.api?.close()
+    await bed.owner?.end()
+    await bed.testDb?.drop()
+  })
+  return bed
 }
