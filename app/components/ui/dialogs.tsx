@@ -3,7 +3,7 @@
 import * as AlertDialog from '@radix-ui/react-alert-dialog'
 import * as Dialog from '@radix-ui/react-dialog'
 import type { ReactNode } from 'react'
-import { cx } from './styles.ts'
+import { button, cx } from './styles.ts'
 
 const overlay = 'fixed inset-0 z-40 bg-slate-950/50'
 const content =
@@ -86,3 +86,14 @@ export function ConfirmDialog({
 
 export const DialogClose = Dialog.Close
 export const ConfirmCancel = AlertDialog.Cancel
+
+/** The "Cancel" of a confirmation: closes it and returns focus to what opened it. */
+export function ConfirmCancelButton() {
+  return (
+    <ConfirmCancel asChild>
+      <button type="button" className={button.secondary}>
+        Cancel
+      </button>
+    </ConfirmCancel>
+  )
+}

@@ -11,7 +11,7 @@ import {
   type SubmitFunction,
 } from '@remix-run/react'
 import { useCallback, useRef, useState } from 'react'
-import { ConfirmCancel, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
+import { ConfirmCancelButton, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
 import { ChevronRightIcon, DotsIcon } from '#app/components/ui/icons.tsx'
 import { button, cx, field, menu } from '#app/components/ui/styles.ts'
 import type { WorkspaceActionResult } from '#app/routes/app.tsx'
@@ -253,13 +253,7 @@ function ConversationRow({
           busyLabel="Deleting…"
           danger
           onDone={close}
-          cancel={
-            <ConfirmCancel asChild>
-              <button type="button" className={button.secondary}>
-                Cancel
-              </button>
-            </ConfirmCancel>
-          }
+          cancel={<ConfirmCancelButton />}
         />
       </ConfirmDialog>
     </li>

@@ -3,7 +3,7 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { Link, useActionData, useFetcher, useLocation, useSubmit } from '@remix-run/react'
 import { useCallback, useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react'
-import { ConfirmCancel, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
+import { ConfirmCancelButton, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
 import { DotsIcon, FolderIcon, InboxIcon, ListIcon, PlusIcon } from '#app/components/ui/icons.tsx'
 import { button, cx, menu } from '#app/components/ui/styles.ts'
 import type { WorkspaceActionResult } from '#app/routes/app.tsx'
@@ -211,13 +211,7 @@ function FolderActions({ folder, leaveTo }: { folder: FolderItem; leaveTo: strin
           busyLabel="Deleting…"
           danger
           onDone={close}
-          cancel={
-            <ConfirmCancel asChild>
-              <button type="button" className={button.secondary}>
-                Cancel
-              </button>
-            </ConfirmCancel>
-          }
+          cancel={<ConfirmCancelButton />}
         />
       </ConfirmDialog>
     </>

@@ -2,7 +2,7 @@
 // a copy button), see them all, revoke one after confirming.
 import { useFetcher } from '@remix-run/react'
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
-import { ConfirmCancel, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
+import { ConfirmCancelButton, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
 import { button, cx, field } from '#app/components/ui/styles.ts'
 import type { CreatedToken, loader, TokensActionResult } from '#app/routes/app.tokens.ts'
 import { DialogForm, TextField } from './dialog-form.tsx'
@@ -208,13 +208,7 @@ function RevokeToken({ id, name }: { id: string; name: string }) {
           busyLabel="Revoking…"
           danger
           onDone={close}
-          cancel={
-            <ConfirmCancel asChild>
-              <button type="button" className={button.secondary}>
-                Cancel
-              </button>
-            </ConfirmCancel>
-          }
+          cancel={<ConfirmCancelButton />}
         />
       </ConfirmDialog>
     </>
