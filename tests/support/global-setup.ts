@@ -1,8 +1,10 @@
 // One embedded PostgreSQL per test run, with a migrated template database.
 // Each test file clones its own database from the template (tests/support/database.ts).
-import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { chmod, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
 import { runMigrations } from '#db/migrate.ts'
 import { startLocalPostgres } from '#infra/local/postgres.ts'
@@ -26,7 +28,41 @@ declare module 'vitest' {
   }
 }
 
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** Newest modification time of the source files the Remix server build bundles. */
+async function newestSource(): Promise<number> {
+  let newest = 0
+  for (const folder of ['app', 'server', 'db']) {
+    const entries = await readdir(path.join(root, folder), { recursive: true, withFileTypes: true })
+    for (const entry of entries) {
+      if (!entry.isFile() || !/\.(tsx?|css)$/.test(entry.name)) continue
+      newest = Math.max(newest, (await stat(path.join(entry.parentPath, entry.name))).mtimeMs)
+    }
+  }
+  return newest
+}
+
+/**
+ * HTTP tests serve the Remix build; an old one answers 404 for new routes and
+ * confuses everyone. `npm test` builds first; a bare `vitest run` rebuilds here
+ * when a source file is newer than the build.
+ */
+async function ensureFreshBuild() {
+  const built = await stat(path.join(root, 'build', 'index.js')).then(
+    (info) => info.mtimeMs,
+    () => 0,
+  )
+  if (built >= (await newestSource())) return
+  execFileSync(path.join(root, 'node_modules', '.bin', 'remix'), ['build'], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
+}
+
 export default async function setup(project: TestProject) {
+  await ensureFreshBuild()
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'clinai-test-pg-'))
   // mkdtemp makes the folder 0700; the `postgres` system user must be able to enter it.
   await chmod(dataDir, 0o755)
