@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ChatEvent, ChatRefusal, ChatRequest, ChatStartEvent } from '#server/chat/events.ts'
 import { chatUrl } from './api.ts'
 import { REFUSAL_TITLES, type AnswerErrorCode, type RefusalCode } from './notices.ts'
-import { SseParser } from './sse.ts'
+import { SseDecoder } from '#server/client/sse.ts'
 
 export type LivePhase = 'sending' | 'streaming' | 'complete' | 'stopped' | 'error'
 
@@ -153,7 +153,7 @@ async function readEvents(
   apply: (patch: Patch, appended: string) => void,
 ): Promise<'complete' | 'error' | null> {
   const reader = body.getReader()
-  const parser = new SseParser()
+  const parser = new SseDecoder()
   let ending: 'complete' | 'error' | null = null
   try {
     for (;;) {
