@@ -418,13 +418,23 @@ async function readJson(
     return { ok: false, message: 'Send the message as application/json.' }
   const length = Number(request.headers.get('content-length') ?? 0)
   if (length > MAX_BODY_BYTES) return { ok: false, message: 'The request is too large.' }
-  let text: string
+  // Read at most MAX_BODY_BYTES even without (or with a false) Content-Length.
+  const chunks: Uint8Array[] = []
+  let received = 0
+  const reader = request.body?.getReader()
   try {
-    text = await request.text()
+    for (let next = await reader?.read(); next && !next.done; next = await reader!.read()) {
+      received += next.value.byteLength
+      if (received > MAX_BODY_BYTES) {
+        await reader!.cancel()
+        return { ok: false, message: 'The request is too large.' }
+      }
+      chunks.push(next.value)
+    }
   } catch {
     return { ok: false, message: 'The request body could not be read.' }
   }
-  if (text.length > MAX_BODY_BYTES) return { ok: false, message: 'The request is too large.' }
+  const text = new TextDecoder().decode(Buffer.concat(chunks))
   try {
     return { ok: true, value: JSON.parse(text) as unknown }
   } catch {

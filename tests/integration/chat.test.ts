@@ -386,6 +386,7 @@ describe('refusals happen before any model call and store nothing', () => {
 
   it('bad input: 400 with a clear message; wrong method 405; no credentials 401', async () => {
     const conversationId = await newConversation(fixture.a1)
+    const headers = await headersFor(fixture.a1)
     const bad: Array<[unknown, RegExp]> = [
       [{ content: '' }, /Write a message/],
       [{ content: '   \n ' }, /Write a message/],
@@ -404,6 +405,24 @@ describe('refusals happen before any model call and store nothing', () => {
       expect(result.status, JSON.stringify(body)).toBe(400)
       expect(result.json!.error.message).toMatch(message)
     }
+    // A body past the limit is refused while reading, even sent chunked without Content-Length:
+    // the server answers 400 and hangs up, so the client sees the 400 or a closed connection.
+    // Valid JSON with a short message, padded past the limit: only the size can refuse it.
+    const oversized = `{"content": "hi"${' '.repeat(300_000)}}`
+    const chunked = await refusedWithoutModelCall(
+      () =>
+        fetch(`${app.url}/api/chat/${conversationId}`, {
+          method: 'POST',
+          headers: { cookie: headers.cookie, 'content-type': 'application/json' },
+          body: new Blob([oversized]).stream(),
+          duplex: 'half',
+        } as RequestInit).then(
+          (response) => response.status,
+          (error: unknown) => (error as Error).name,
+        ),
+      conversationId,
+    )
+    expect([400, 'TypeError']).toContain(chunked)
     const plain = await chat(fixture.a1, conversationId, { content: 'hi' }, { 'content-type': 'text/plain' })
     expect(plain).toMatchObject({ status: 400, json: { error: { code: 'invalid_input' } } })
     expect((await fetch(`${app.url}/api/chat/${conversationId}`)).status).toBe(405)
