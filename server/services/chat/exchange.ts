@@ -7,7 +7,7 @@ import type { Tx } from '#db/client.ts'
 import { conversations, messages, tenants, usage } from '#db/schema/index.ts'
 import type { ChatErrorCode } from '#server/chat/events.ts'
 import type { PromptMessage } from '#server/llm/client.ts'
-import { DEFAULT_TITLE } from '#server/services/conversations/conversations.ts'
+import { DEFAULT_TITLE, ownConversation } from '#server/services/conversations/conversations.ts'
 import type { ContentOwner } from '#server/services/folders/folders.ts'
 import { getMyUsage } from '#server/services/usage/usage.ts'
 
@@ -48,13 +48,7 @@ export async function startExchange(
   const [conversation] = await tx
     .select({ id: conversations.id, title: conversations.title })
     .from(conversations)
-    .where(
-      and(
-        eq(conversations.tenantId, owner.tenantId),
-        eq(conversations.ownerUserId, owner.userId),
-        eq(conversations.id, input.conversationId),
-      ),
-    )
+    .where(ownConversation(owner, input.conversationId))
     // Serialises exchanges in one conversation, so the busy check below holds.
     .for('update')
   if (!conversation) return { ok: false, refusal: 'not_found' }
@@ -132,7 +126,7 @@ export async function startExchange(
   await tx
     .update(conversations)
     .set({ title, lastMessageAt: sql`now()` })
-    .where(and(eq(conversations.tenantId, owner.tenantId), eq(conversations.id, conversation.id)))
+    .where(ownConversation(owner, conversation.id))
 
   const earlier = await tx
     .select({ role: messages.role, content: messages.content })
@@ -274,6 +268,6 @@ export async function finishExchange(
   await tx
     .update(conversations)
     .set({ lastMessageAt: sql`now()` })
-    .where(and(eq(conversations.tenantId, owner.tenantId), eq(conversations.id, input.conversationId)))
+    .where(ownConversation(owner, input.conversationId))
   return true
 }

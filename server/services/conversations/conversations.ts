@@ -24,7 +24,8 @@ export interface ConversationPage {
   nextCursor: string | null
 }
 
-const ownConversation = (owner: ContentOwner, conversationId: string) =>
+/** The owner's conversation with this id: the where clause every service uses. */
+export const ownConversation = (owner: ContentOwner, conversationId: string) =>
   and(
     eq(conversations.tenantId, owner.tenantId),
     eq(conversations.ownerUserId, owner.userId),
