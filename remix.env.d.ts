@@ -7,5 +7,7 @@ declare module '@remix-run/node' {
   interface AppLoadContext {
     services: Services
     requestId: string
+    /** This response's Content-Security-Policy nonce for inline scripts. */
+    cspNonce: string
   }
 }

@@ -38,6 +38,11 @@ export interface Database {
    * (migration 0004). Recovery then ends those answers inside withTenant.
    */
   staleStreamOwners(minAgeSeconds: number): Promise<Array<{ tenantId: string; userId: string }>>
+  /**
+   * Drizzle on the app role with no clinic set, for the few tables without tenant data
+   * (the rate-limit counters). RLS shows it no row of any tenant table.
+   */
+  outsideTenant: PostgresJsDatabase<Schema>
   /** Reachability check for /ready: a round trip, no tenant data. */
   ping(timeoutMs?: number): Promise<void>
   close(): Promise<void>
@@ -64,6 +69,7 @@ export function createDatabase(client: postgres.Sql): Database {
   const db = drizzle(client, { schema })
 
   return {
+    outsideTenant: db,
     async withTenant(context, work) {
       const { tenantId, userId, role } = tenantContextSchema.parse(context)
       return db.transaction(async (tx) => {

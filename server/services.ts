@@ -2,9 +2,14 @@
 // handed to Remix loaders and actions as their load context.
 import type { Database } from '#db/client.ts'
 import { createAuth, type AuthServices } from './auth/index.ts'
-import { createChatRateLimiter, type ChatRateLimiter } from './chat/rate-limit.ts'
 import type { Config } from './config/env.ts'
 import { createLlm, type Llm } from './llm/client.ts'
+import {
+  createChatRateLimiter,
+  createRateLimiter,
+  type ChatRateLimiter,
+  type RateLimiter,
+} from './limits/rate-limit.ts'
 import type { Logger } from './logger.ts'
 
 export interface Services {
@@ -14,6 +19,8 @@ export interface Services {
   auth: AuthServices
   llm: Llm
   chatRateLimiter: ChatRateLimiter
+  /** The typed API's limits: per person (all credentials) and per personal access token. */
+  apiRateLimiters: { person: RateLimiter; token: RateLimiter }
 }
 
 export function createServices(config: Config, db: Database, logger: Logger): Services {
@@ -23,6 +30,10 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     logger,
     auth: createAuth(config),
     llm: createLlm(config.llm),
-    chatRateLimiter: createChatRateLimiter(config.chat.rateLimitPerMinute),
+    chatRateLimiter: createChatRateLimiter(config.chat.rateLimitPerMinute, db),
+    apiRateLimiters: {
+      person: createRateLimiter({ prefix: 'api', perMinute: config.api.rateLimitPerMinute, db }),
+      token: createRateLimiter({ prefix: 'api-token', perMinute: config.api.tokenRateLimitPerMinute, db }),
+    },
   }
 }

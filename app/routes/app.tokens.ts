@@ -2,6 +2,7 @@
 // GET lists them, POST creates one (its secret is in that answer only) or revokes one.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
+import { readForm } from '#app/utils/read-form.ts'
 import type { Refusal } from '#app/utils/refusal.ts'
 import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
 
@@ -23,7 +24,7 @@ export type TokensActionResult = { intent: string } & ({ ok: true; created?: Cre
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { caller } = await getCaller(request, context)
-  const form = await request.formData()
+  const form = await readForm(request)
   const intent = String(form.get('intent') ?? '')
   const text = (name: string) => {
     const value = form.get(name)

@@ -10,7 +10,9 @@ import { Sidebar } from '#app/components/workspace/sidebar.tsx'
 import { CloseIcon, MenuIcon } from '#app/components/ui/icons.tsx'
 import { button, cx } from '#app/components/ui/styles.ts'
 import type { Refusal } from '#app/utils/refusal.ts'
-import { PAGE_SIZE, readSidebarState, safeWorkspacePath } from '#app/utils/sidebar-state.ts'
+import { safeReturnPath } from '#app/utils/return-path.server.ts'
+import { PAGE_SIZE, readSidebarState } from '#app/utils/sidebar-state.ts'
+import { readForm } from '#app/utils/read-form.ts'
 import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'ClinAI' }]
@@ -50,7 +52,7 @@ export type WorkspaceActionResult = { intent: string } & ({ ok: true; folderId?:
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { caller } = await getCaller(request, context)
-  const form = await request.formData()
+  const form = await readForm(request)
   const intent = String(form.get('intent') ?? '')
   const text = (name: string) => {
     const value = form.get(name)
@@ -58,7 +60,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   // An empty folder field means "no folder"; anything else is checked by the procedure.
   const folderIdOrNull = () => text('folderId') || null
-  const redirectTo = safeWorkspacePath(form.get('redirectTo'))
+  const redirectTo = safeReturnPath(form.get('redirectTo'), { within: '/app' })
   const done = (extra: { folderId?: string } = {}) =>
     redirectTo ? redirect(redirectTo) : json<WorkspaceActionResult>({ intent, ok: true, ...extra })
   try {

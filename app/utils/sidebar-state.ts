@@ -30,10 +30,3 @@ export function sidebarSearch(state: SidebarState, changes: Partial<SidebarState
   const text = params.toString()
   return text ? `?${text}` : ''
 }
-
-/** Only paths inside the workspace are followed after an action, never another site. */
-export function safeWorkspacePath(value: FormDataEntryValue | null): string | null {
-  if (typeof value !== 'string') return null
-  if (!/^\/app(?:[/?]|$)/.test(value) || value.startsWith('//') || value.includes('\\')) return null
-  return value
-}

@@ -1,8 +1,12 @@
 // Bridge: serves /api/trpc with the session cookie or a personal access token.
 import type { AppLoadContext } from '@remix-run/node'
+import { TRPCError } from '@trpc/server'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import { authenticateRequest } from '#server/auth/authenticate.ts'
+import type { Identity } from '#server/auth/identity.ts'
+import type { Services } from '#server/services.ts'
 import { createContext } from '#server/trpc/context.ts'
+import { MAX_BATCH_CALLS } from '#server/trpc/limits.ts'
 import { appRouter } from '#server/trpc/root.ts'
 
 export function handleTrpcRequest(request: Request, context: AppLoadContext): Promise<Response> {
@@ -12,8 +16,11 @@ export function handleTrpcRequest(request: Request, context: AppLoadContext): Pr
     req: request,
     router: appRouter,
     allowBatching: true,
-    async createContext({ resHeaders }) {
+    // One request may not become a thousand transactions; larger batches are a 400.
+    maxBatchSize: MAX_BATCH_CALLS,
+    async createContext({ resHeaders, info }) {
       const { identity, failure } = await authenticateRequest(services, request)
+      if (identity) await takeApiRateLimit(services, identity, Math.max(1, info.calls.length), resHeaders)
       return createContext({ services, requestId, identity, authFailure: failure, resHeaders })
     },
     onError({ error, path, type }) {
@@ -28,4 +35,22 @@ export function handleTrpcRequest(request: Request, context: AppLoadContext): Pr
       return { headers: new Headers({ 'cache-control': 'no-store' }) }
     },
   })
+}
+
+/**
+ * Every call of a batch counts: for a script against its token first (a refused token
+ * spends none of its person's room), then against the person, whatever the credential.
+ */
+async function takeApiRateLimit(services: Services, identity: Identity, calls: number, resHeaders: Headers) {
+  const { person, token } = services.apiRateLimiters
+  const refuse = (retryAfterSeconds: number) => {
+    resHeaders.set('retry-after', String(retryAfterSeconds))
+    return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'rate_limited' })
+  }
+  if (identity.via === 'token') {
+    const decision = await token.take(`${identity.tenantId}:${identity.credentialId}`, calls)
+    if (!decision.allowed) throw refuse(decision.retryAfterSeconds)
+  }
+  const decision = await person.take(`${identity.tenantId}:${identity.userId}`, calls)
+  if (!decision.allowed) throw refuse(decision.retryAfterSeconds)
 }

@@ -9,6 +9,7 @@ import * as oidc from 'openid-client'
 import { Strategy } from 'remix-auth/strategy'
 import { z } from 'zod'
 import type { Config } from '#server/config/env.ts'
+import { signInReturnPath } from '#server/http/return-path.ts'
 
 export type SignInFailure =
   | 'idp_error'
@@ -51,13 +52,6 @@ const transactionSchema = z.object({
   verifier: z.string().min(43).max(128),
   returnTo: z.string().max(2000),
 })
-
-/** Only same-site paths: never an open redirect. */
-export function safeReturnTo(value: string | null | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/'
-  if (value.startsWith('/auth/')) return '/'
-  return value.slice(0, 2000)
-}
 
 function transactionCookie(config: Config) {
   return createCookie(config.session.secureCookie ? '__Host-clinai_oidc' : 'clinai_oidc', {
@@ -116,7 +110,7 @@ export class OidcStrategy<User> extends Strategy<User, VerifiedSignIn> {
       state: oidc.randomState(),
       nonce: oidc.randomNonce(),
       verifier,
-      returnTo: safeReturnTo(returnTo),
+      returnTo: signInReturnPath(returnTo),
     }
     const url = oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: this.config.auth.redirectUri,
@@ -178,7 +172,7 @@ export class OidcStrategy<User> extends Strategy<User, VerifiedSignIn> {
     if (!idToken) throw new SignInError('invalid_id_token')
 
     const payload = await this.verifyIdToken(configuration, idToken, transaction.nonce)
-    return this.verify({ claims: this.claimsOf(payload), returnTo: transaction.returnTo })
+    return this.verify({ claims: this.claimsOf(payload), returnTo: signInReturnPath(transaction.returnTo) })
   }
 
   private async verifyIdToken(configuration: oidc.Configuration, idToken: string, nonce: string) {

@@ -3,7 +3,7 @@
 // clinic id lets the lookup run inside withTenant like everything else; only
 // the secret's hash is stored.
 import { and, eq, isNull } from 'drizzle-orm'
-import type { Database } from '#db/client.ts'
+import { tenantContextSchema, type Database } from '#db/client.ts'
 import { apiTokens, users } from '#db/schema/index.ts'
 import type { Identity } from './identity.ts'
 import { hashSecret, randomSecret } from './secrets.ts'
@@ -29,6 +29,8 @@ export function parseToken(token: string): { tenantId: string; secretHash: strin
   if (!match) return null
   const hex = match[1]!
   const tenantId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+  // 32 hex digits are not always a UUID (version and variant bits): such a token is just malformed.
+  if (!tenantContextSchema.shape.tenantId.safeParse(tenantId).success) return null
   return { tenantId, secretHash: hashSecret(match[2]!) }
 }
 

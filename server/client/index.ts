@@ -66,6 +66,8 @@ export function createClinaiClient(options: ClinaiClientOptions): ClinaiClient {
         fetch,
         // Batched queries travel in the URL; longer batches are split rather than refused.
         maxURLLength: 4000,
+        // The server refuses batches of more than 25 calls (MAX_BATCH_CALLS); more are sent as several.
+        maxItems: 25,
       }),
     ],
   })

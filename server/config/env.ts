@@ -115,6 +115,10 @@ const envSchema = z.object({
   LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).max(100_000).default(1_500),
   /** Chat requests per user per minute. */
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** tRPC calls per person per minute, sessions and tokens together (a batch counts each call). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** tRPC calls per personal access token per minute, so one runaway script leaves its owner room. */
+  API_TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
 })
 
 /** Variables that have no stand-in in production. */
@@ -152,6 +156,7 @@ export interface Config {
   session: { secrets: string[]; idleMinutes: number; absoluteHours: number; secureCookie: boolean }
   llm: LlmConfig
   chat: { rateLimitPerMinute: number }
+  api: { rateLimitPerMinute: number; tokenRateLimitPerMinute: number }
 }
 
 export interface LlmConfig {
@@ -273,5 +278,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxOutputTokens: env.LLM_MAX_OUTPUT_TOKENS,
     },
     chat: { rateLimitPerMinute: env.CHAT_RATE_LIMIT_PER_MINUTE },
+    api: {
+      rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+      tokenRateLimitPerMinute: env.API_TOKEN_RATE_LIMIT_PER_MINUTE,
+    },
   }
 }

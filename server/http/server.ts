@@ -3,10 +3,12 @@
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import path from 'node:path'
-import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
 import type { Services } from '../services.ts'
+import { createRemixHandler } from './remix-handler.ts'
+import { readRequestBodies } from './request-body.ts'
+import { cspNonceOf, securityHeaders } from './security-headers.ts'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/
 
@@ -27,9 +29,6 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
     res.locals.requestId = requestId
     res.setHeader('x-request-id', requestId)
-    res.setHeader('x-content-type-options', 'nosniff')
-    res.setHeader('referrer-policy', 'same-origin')
-    res.setHeader('x-frame-options', 'DENY')
     const started = process.hrtime.bigint()
     res.on('finish', () => {
       // Path only: ids in paths are opaque; query strings may carry search text.
@@ -47,20 +46,48 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
     next()
   })
 
+  app.use(securityHeaders(services.config))
   app.use(refuseCrossSiteWrites)
 
   app.use('/build', express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y' }))
   app.use(express.static(publicDir, { maxAge: '1h', index: false }))
 
+  app.use(readRequestBodies())
   app.all(
     '*',
-    createRequestHandler({
+    createRemixHandler({
       build,
       mode: services.config.nodeEnv === 'production' ? 'production' : 'development',
-      getLoadContext: (_req, res) => ({ services, requestId: String(res.locals.requestId) }),
+      getLoadContext: (_req, res) => ({
+        services,
+        requestId: String(res.locals.requestId),
+        cspNonce: cspNonceOf(res),
+      }),
     }),
   )
+  app.use(lastResort(services))
   return app
+}
+
+/**
+ * What escaped every handler: logged by kind only (a message can quote data) and
+ * answered with a code, never a stack trace or Express's HTML page.
+ */
+function lastResort(services: Services): express.ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    const status = (error as { status?: unknown }).status
+    const clientError = typeof status === 'number' && status >= 400 && status < 500
+    if (!clientError) {
+      services.logger.error(
+        { requestId: res.locals.requestId, err: { name: (error as Error)?.name ?? 'unknown' } },
+        'unhandled request error',
+      )
+    }
+    if (res.headersSent) return next(error)
+    res
+      .status(clientError ? status : 500)
+      .json({ error: { code: clientError ? 'invalid_request' : 'internal' } })
+  }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
 import { startAoaiSimulator, type AoaiSimulator } from '#infra/local/aoai-simulator/server.ts'
-import { createChatRateLimiter } from '#server/chat/rate-limit.ts'
+import { createChatRateLimiter } from '#server/limits/rate-limit.ts'
 import {
   ChatRefusedError,
   ChatStreamError,

@@ -238,6 +238,23 @@ describe('createClinaiClient', () => {
     expect(requests[0]!.authorization).toBe(`Bearer ${token}`)
   })
 
+  it('splits more calls than the server takes in one batch into several requests', async () => {
+    const urls: string[] = []
+    const recording = createClinaiClient({
+      baseUrl: app.url,
+      token,
+      fetch: (input, init) => {
+        urls.push(String(input))
+        return fetch(input, init)
+      },
+    })
+    const results = await Promise.all(Array.from({ length: 30 }, () => recording.me.usage.query()))
+    expect(results).toHaveLength(30)
+    // The server refuses batches of more than 25 calls (tests/security/hardening.test.ts).
+    expect(urls).toHaveLength(2)
+    expect(urls.map((url) => new URL(url).pathname.split(',').length).sort()).toEqual([25, 5])
+  })
+
   it('pages messages back with the cursor conversations.get hands out', async () => {
     const first = await client.conversations.get.query({ conversationId: exported.id, messageLimit: 100 })
     expect(first.title).toBe('Intake *notes* #1')

@@ -112,6 +112,36 @@ describe('the authorization request', () => {
   })
 })
 
+describe('the return path after sign-in', () => {
+  // Each of these leaves the site in a browser (tabs and line breaks are dropped, `\` is `/`)
+  // or cannot be sent as a Location header at all.
+  const hostile = [
+    '/\t/evil.example/',
+    '/\n/evil.example/',
+    '/\u000b/evil.example/',
+    '/\f/evil.example/',
+    '//evil.example/',
+    '/\\evil.example/',
+    '/%2F%2Fevil.example/',
+    'https://evil.example/',
+    'javascript:alert(1)',
+  ]
+
+  it.each(hostile)('%j ends on this site, after a session was opened', async (returnTo) => {
+    const { response, session } = await signIn(returnTo)
+    expect(response.status).toBe(302)
+    expect(session).toBeTruthy()
+    const location = response.headers.get('location')!
+    expect(new URL(location, app.url).origin).toBe(new URL(app.url).origin)
+    expect(location).toBe('/')
+  })
+
+  it('keeps a same-site path with its query, normalised', async () => {
+    const { response } = await signIn('/app/search?q=Müdigkeit')
+    expect(response.headers.get('location')).toBe('/app/search?q=M%C3%BCdigkeit')
+  })
+})
+
 describe('a valid sign-in', () => {
   it('provisions the user in their clinic, opens a session and returns to the page they wanted', async () => {
     const { response, session } = await signIn('/app?tab=1')

@@ -132,7 +132,7 @@ describe('personal access tokens', () => {
     }
   })
 
-  it('stop working when their owner is disabled', async () => {
+  it('stop working when their owner is disabled, for good', async () => {
     const created = await newToken(fixture.a2)
     const disabled = await trpcCall(
       app.url,
@@ -150,7 +150,8 @@ describe('personal access tokens', () => {
       { userId: fixture.a2.userId, status: 'active' },
       await asCookie(fixture.aAdmin),
     )
-    expect((await trpcCall(app.url, 'query', 'me.get', undefined, bearer(created.token))).status).toBe(200)
+    // Disabling revoked the token; enabling the person again does not revive it.
+    expect((await trpcCall(app.url, 'query', 'me.get', undefined, bearer(created.token))).status).toBe(401)
   })
 
   it('validate their input with field messages', async () => {

@@ -74,6 +74,25 @@ export async function listApiTokens(tx: Tx, owner: TokenOwner): Promise<TokenSum
   return rows.map(toSummary)
 }
 
+/**
+ * Revokes every live token of a person (they were disabled): for good, so enabling them
+ * again does not bring old scripts back. Returns how many were revoked.
+ */
+export async function revokeAllApiTokens(tx: Tx, owner: TokenOwner): Promise<number> {
+  const rows = await tx
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(apiTokens.tenantId, owner.tenantId),
+        eq(apiTokens.userId, owner.userId),
+        isNull(apiTokens.revokedAt),
+      ),
+    )
+    .returning({ id: apiTokens.id })
+  return rows.length
+}
+
 /** Revokes one of the owner's tokens; false when there is no such token of theirs. */
 export async function revokeApiToken(
   tx: Tx,

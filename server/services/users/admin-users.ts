@@ -5,6 +5,7 @@ import type { Tx } from '#db/client.ts'
 import { users } from '#db/schema/index.ts'
 import { revokeUserSessions } from '#server/auth/sessions.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
+import { revokeAllApiTokens } from '#server/services/tokens/api-tokens.ts'
 
 export interface AdminActor {
   tenantId: string
@@ -82,8 +83,11 @@ export async function changeUser(
     .set(change)
     .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, targetUserId)))
     .returning()
+  // Disabling ends every way in at once; enabling again revives none of them.
+  let tokensRevoked = 0
   if ('status' in change && change.status === 'disabled') {
     await revokeUserSessions(tx, { tenantId: actor.tenantId, userId: targetUserId })
+    tokensRevoked = await revokeAllApiTokens(tx, { tenantId: actor.tenantId, userId: targetUserId })
   }
   await recordAuditEvent(tx, {
     tenantId: actor.tenantId,
@@ -93,7 +97,9 @@ export async function changeUser(
     targetId: targetUserId,
     requestId: meta.requestId,
     details:
-      'role' in change ? { from: target.role, to: change.role } : { from: target.status, to: change.status },
+      'role' in change
+        ? { from: target.role, to: change.role }
+        : { from: target.status, to: change.status, tokensRevoked },
   })
   return toSummary(updated!)
 }
