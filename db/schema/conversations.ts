@@ -35,8 +35,26 @@ export const conversations = pgTable(
       t.lastMessageAt.desc(),
       t.id,
     ),
+    // A folder's list (or "no folder") by recency, as the index above serves the whole list.
+    index('conversations_tenant_owner_folder_recent_idx').on(
+      t.tenantId,
+      t.ownerUserId,
+      t.folderId,
+      t.lastMessageAt.desc(),
+      t.id,
+    ),
+    // The folder foreign key's lookups (a folder deleted moves its conversations).
     index('conversations_tenant_folder_idx').on(t.tenantId, t.folderId),
-    index('conversations_search_idx').using('gin', t.searchVector),
+    // Search (the clinai_search_conversations function, migration 0008): one GIN index holds the
+    // clinic, the person and the words (btree_gin), so a search reads only that person's entries;
+    // trigrams find a word inside a German compound ("Therapie" in "Verhaltenstherapie").
+    index('conversations_owner_search_idx').using('gin', t.tenantId, t.ownerUserId, t.searchVector),
+    index('conversations_owner_title_trgm_idx').using(
+      'gin',
+      t.tenantId,
+      t.ownerUserId,
+      t.title.op('gin_trgm_ops'),
+    ),
     tenantIsolation(t.tenantId),
     ownerOnly(t.ownerUserId),
   ],

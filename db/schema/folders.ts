@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { foreignKey, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
 import { tenantKey, timestamps } from './columns.ts'
 import { ownerOnly, tenantIsolation } from './rls.ts'
@@ -18,7 +19,8 @@ export const folders = pgTable(
       foreignColumns: [users.tenantId, users.id],
       name: 'folders_owner_fk',
     }).onDelete('cascade'),
-    index('folders_tenant_owner_idx').on(t.tenantId, t.ownerUserId, t.name),
+    // The list's order (lower(name), id): an index scan, never a sort.
+    index('folders_tenant_owner_name_idx').on(t.tenantId, t.ownerUserId, sql`lower(${t.name})`, t.id),
     tenantIsolation(t.tenantId),
     ownerOnly(t.ownerUserId),
   ],

@@ -54,11 +54,19 @@ export const messages = pgTable(
       foreignColumns: [users.tenantId, users.id],
       name: 'messages_owner_fk',
     }).onDelete('cascade'),
-    index('messages_tenant_conversation_idx').on(t.tenantId, t.conversationId, t.createdAt, t.id),
+    // The list's order (created_at, role, id), read backwards for newest first.
+    index('messages_tenant_conversation_idx').on(t.tenantId, t.conversationId, t.createdAt, t.role, t.id),
     index('messages_tenant_streaming_idx')
       .on(t.tenantId, t.status)
       .where(sql`${t.status} = 'streaming'`),
-    index('messages_search_idx').using('gin', t.searchVector),
+    // See conversations: the person's words (btree_gin) and trigrams for compounds.
+    index('messages_owner_search_idx').using('gin', t.tenantId, t.ownerUserId, t.searchVector),
+    index('messages_owner_content_trgm_idx').using(
+      'gin',
+      t.tenantId,
+      t.ownerUserId,
+      t.content.op('gin_trgm_ops'),
+    ),
     check(
       'messages_tokens_nonnegative',
       sql`coalesce(${t.promptTokens}, 0) >= 0 and coalesce(${t.completionTokens}, 0) >= 0`,

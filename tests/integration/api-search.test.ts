@@ -166,3 +166,45 @@ describe('conversations.search', () => {
     expect(found.snippet.text).not.toMatch(/[\uE000\uE001]/)
   })
 })
+
+describe('German compounds', () => {
+  it('"Therapie" finds "Verhaltenstherapie" and marks the part that matched', async () => {
+    const hit = await conversationWith(fixture.a1, 'Fallbesprechung', [
+      `${filler}Wir beginnen nächste Woche mit einer Verhaltenstherapie in der Gruppe. ${filler}`,
+    ])
+    const titled = await conversationWith(fixture.a1, 'Gesprächstherapie Verlauf', ['Nichts Passendes.'])
+    const result = await api.as(fixture.a1).conversations.search({ query: 'Therapie' })
+    const found = result.items.find((item) => item.conversationId === hit.id)!
+    expect(found).toMatchObject({ source: 'message', messageId: hit.messageIds[0] })
+    expect(found.snippet.text).toContain('Verhaltenstherapie')
+    expect(highlighted(found.snippet).map((word) => word.toLowerCase())).toEqual(['therapie'])
+    expect(result.items.find((item) => item.conversationId === titled.id)).toMatchObject({ source: 'title' })
+  })
+
+  it('ranks a whole-word match above a match inside a compound', async () => {
+    const whole = await conversationWith(fixture.a1, 'A', ['Die Supervisorin empfiehlt eine Therapie.'])
+    const inside = await conversationWith(fixture.a1, 'B', ['Die Supervisorin empfiehlt eine Paartherapie.'])
+    const result = await api.as(fixture.a1).conversations.search({ query: 'Supervisorin Therapie' })
+    const order = result.items.map((item) => item.conversationId)
+    expect(order).toContain(inside.id)
+    expect(order.indexOf(whole.id)).toBeLessThan(order.indexOf(inside.id))
+  })
+
+  it('treats LIKE wildcards in the query as text', async () => {
+    await conversationWith(fixture.a1, 'Wildcards', ['irgendein Text ohne Prozentzeichen'])
+    const result = await api.as(fixture.a1).conversations.search({ query: '%%%% ____' })
+    expect(result.items).toEqual([])
+  })
+
+  it('finds compounds only in the person’s own conversations', async () => {
+    const mine = await conversationWith(fixture.a2, 'Meins', ['Kunsttherapie mit Ton'])
+    const colleague = await conversationWith(fixture.a1, 'Kollegin', ['Kunsttherapie mit Farben'])
+    const otherClinic = await conversationWith(fixture.b1, 'Andere Klinik', ['Kunsttherapie mit Musik'])
+    const ids = (await api.as(fixture.a2).conversations.search({ query: 'kunsttherapie' })).items.map(
+      (item) => item.conversationId,
+    )
+    expect(ids).toContain(mine.id)
+    expect(ids).not.toContain(colleague.id)
+    expect(ids).not.toContain(otherClinic.id)
+  })
+})

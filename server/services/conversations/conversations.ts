@@ -1,6 +1,6 @@
 // A clinician's own conversations: list (newest activity first), open with the
 // newest messages, create, rename, move between folders, delete with messages.
-import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { conversations, messages } from '#db/schema/index.ts'
 import { requireOwnFolder, type ContentOwner } from '#server/services/folders/folders.ts'
@@ -63,7 +63,8 @@ export async function listConversations(
           : undefined,
       ),
     )
-    .orderBy(desc(conversations.lastMessageAt), asc(conversations.id))
+    // `nulls last` as in the index, or PostgreSQL sorts instead of reading the index in order.
+    .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, asc(conversations.id))
     .limit(input.limit + 1)
   const page = rows.slice(0, input.limit)
   const last = page.at(-1)

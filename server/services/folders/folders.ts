@@ -54,26 +54,26 @@ export async function requireOwnFolder(tx: Tx, owner: ContentOwner, folderId: st
 }
 
 export async function listFolders(tx: Tx, owner: ContentOwner): Promise<FolderSummary[]> {
+  // Read in index order (lower(name), id) with each folder's count from the conversations
+  // index: no sort, and no join that reads every conversation of the person.
+  // Spelled out: drizzle leaves columns unqualified inside a select list, which would
+  // compare the subquery's own columns with themselves.
+  const conversationCount = sql<number>`(
+    select count(*) from conversations c
+     where c.tenant_id = "folders"."tenant_id" and c.owner_user_id = ${owner.userId}
+       and c.folder_id = "folders"."id")`
   const rows = await tx
     .select({
       id: folders.id,
       name: folders.name,
       createdAt: folders.createdAt,
       updatedAt: folders.updatedAt,
-      conversationCount: count(conversations.id),
+      conversationCount,
     })
     .from(folders)
-    .leftJoin(
-      conversations,
-      and(
-        eq(conversations.tenantId, folders.tenantId),
-        eq(conversations.folderId, folders.id),
-        eq(conversations.ownerUserId, owner.userId),
-      ),
-    )
     .where(and(eq(folders.tenantId, owner.tenantId), eq(folders.ownerUserId, owner.userId)))
-    .groupBy(folders.tenantId, folders.id)
     .orderBy(asc(sql`lower(${folders.name})`), asc(folders.id))
+    .limit(MAX_FOLDERS)
   return rows.map((row) => ({
     id: row.id,
     name: row.name,

@@ -1,6 +1,11 @@
 // Full-text search over the caller's conversation titles and message text,
 // German and English at once, ranked, with a highlighted snippet.
 //
+// Which conversations match is decided by clinai_search_conversations (migration 0008),
+// the one reviewed place that reads past RLS, so the person's own GIN index entries are
+// used (title matches weigh double there). A word of four letters or more also matches
+// inside a longer one (German compounds), by trigrams.
+//
 // The snippet is plain text plus highlight ranges, never HTML: ts_headline marks
 // matches with two private-use characters (stripped from the text first, so a
 // message cannot forge them) and this module turns them into offsets.
@@ -12,8 +17,6 @@ import type { ContentOwner } from '#server/services/folders/folders.ts'
 const START = '\uE000'
 const STOP = '\uE001'
 const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MinWords=12, MaxWords=35, ShortWord=2`
-/** A title match weighs more than the same match in a message. */
-const TITLE_WEIGHT = 2
 
 export interface SearchHit {
   conversationId: string
@@ -45,6 +48,7 @@ interface Row extends Record<string, unknown> {
   folder_id: string | null
   last_message_at: string
   message_id: string | null
+  content: string | null
   score: number
   headline_de: string
   headline_en: string
@@ -55,57 +59,45 @@ export async function searchConversations(
   owner: ContentOwner,
   input: { query: string; limit: number; offset: number },
 ): Promise<SearchPage> {
-  // websearch_to_tsquery never raises on user syntax; a query of stop words only
-  // becomes an empty query that matches nothing. The documents are stored columns
-  // (see db/schema/columns.ts); the hit lists are materialized once, then joined.
+  // Which conversations match, best first: clinai_search_conversations (migration 0008) reads
+  // the person's own rows by index and answers identifiers and scores only. It takes the
+  // clinic and the person from withTenant's settings, not from here.
+  const patterns = substringPatterns(input.query)
   const query = sql`(websearch_to_tsquery('german'::regconfig, ${input.query}) || websearch_to_tsquery('english'::regconfig, ${input.query}))`
-  const titleDoc = conversations.searchVector
-  const contentDoc = messages.searchVector
+  // The text comes from the tables under RLS, by primary key, for the page's hits only.
   const rows = await tx.execute<Row>(sql`
-    with title_hits as materialized (
-      select ${conversations.id} as conversation_id, ts_rank(${titleDoc}, ${query}, 1) * ${TITLE_WEIGHT} as rank
-        from ${conversations}
-       where ${conversations.tenantId} = ${owner.tenantId}
-         and ${conversations.ownerUserId} = ${owner.userId}
-         and ${titleDoc} @@ ${query}
-    ),
-    message_hits as materialized (
-      select distinct on (${messages.conversationId})
-             ${messages.conversationId} as conversation_id, ${messages.id} as message_id,
-             ${messages.content} as content, ts_rank(${contentDoc}, ${query}, 1) as rank
-        from ${messages}
-       where ${messages.tenantId} = ${owner.tenantId}
-         and ${messages.ownerUserId} = ${owner.userId}
-         and ${contentDoc} @@ ${query}
-       order by ${messages.conversationId}, rank desc, ${messages.createdAt} desc, ${messages.id}
-    ),
-    page as (
-      select ${conversations.id} as conversation_id, ${conversations.title} as title,
-             ${conversations.folderId} as folder_id, ${conversations.lastMessageAt} as last_activity,
-             message_hits.message_id, message_hits.content,
-             (coalesce(title_hits.rank, 0) + coalesce(message_hits.rank, 0))::float8 as score
-        from ${conversations}
-        left join title_hits on title_hits.conversation_id = ${conversations.id}
-        left join message_hits on message_hits.conversation_id = ${conversations.id}
-       where ${conversations.tenantId} = ${owner.tenantId}
-         and ${conversations.ownerUserId} = ${owner.userId}
-         and (title_hits.conversation_id is not null or message_hits.conversation_id is not null)
-       order by score desc, last_activity desc, conversation_id
-       limit ${input.limit + 1} offset ${input.offset}
+    with page as materialized (
+      select hit.conversation_id, hit.message_id, hit.score, ordinality
+        from clinai_search_conversations(${input.query}, ${sql.param(patterns)}::text[], ${input.limit + 1}, ${input.offset})
+             with ordinality as hit
     )
-    select page.conversation_id, page.title, page.folder_id, page.message_id, page.score,
-           to_char(page.last_activity at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_message_at,
-           ts_headline('german'::regconfig, translate(coalesce(page.content, page.title), ${START + STOP}, ''),
+    select page.conversation_id, ${conversations.title} as title, ${conversations.folderId} as folder_id,
+           page.message_id, page.score, ${messages.content} as content,
+           to_char(${conversations.lastMessageAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_message_at,
+           ts_headline('german'::regconfig, translate(coalesce(${messages.content}, ${conversations.title}), ${START + STOP}, ''),
                        ${query}, ${HEADLINE_OPTIONS}) as headline_de,
-           ts_headline('english'::regconfig, translate(coalesce(page.content, page.title), ${START + STOP}, ''),
+           ts_headline('english'::regconfig, translate(coalesce(${messages.content}, ${conversations.title}), ${START + STOP}, ''),
                        ${query}, ${HEADLINE_OPTIONS}) as headline_en
       from page
-     order by page.score desc, page.last_activity desc, page.conversation_id`)
+      join ${conversations}
+        on ${conversations.tenantId} = ${owner.tenantId} and ${conversations.ownerUserId} = ${owner.userId}
+       and ${conversations.id} = page.conversation_id
+      left join ${messages}
+        on ${messages.tenantId} = ${owner.tenantId} and ${messages.ownerUserId} = ${owner.userId}
+       and ${messages.id} = page.message_id
+     order by page.ordinality`)
 
   const hits = [...rows]
   const items = hits.slice(0, input.limit).map((row): SearchHit => {
     const de = parseHeadline(row.headline_de)
     const en = parseHeadline(row.headline_en)
+    // Each language's parser marks the words it stems; show the one that found more. A match
+    // only inside a longer word (a German compound) is marked here, as full-text search cannot.
+    const stemmed = en.highlights.length > de.highlights.length ? en : de
+    const snippet =
+      stemmed.highlights.length > 0
+        ? stemmed
+        : (substringSnippet(row.content ?? row.title, patterns) ?? stemmed)
     return {
       conversationId: row.conversation_id,
       title: row.title,
@@ -113,12 +105,64 @@ export async function searchConversations(
       lastMessageAt: row.last_message_at,
       messageId: row.message_id,
       source: row.message_id ? 'message' : 'title',
-      // Each language's parser marks the words it stems; show the one that found more.
-      snippet: en.highlights.length > de.highlights.length ? en : de,
+      snippet,
       rank: Number(row.score),
     }
   })
   return { items, nextOffset: hits.length > input.limit ? input.offset + input.limit : null }
+}
+
+/** Words this short match too much inside other words; they are found by full-text search only. */
+const MIN_SUBSTRING_LETTERS = 4
+const MAX_SUBSTRING_WORDS = 8
+const SNIPPET_CONTEXT_CHARS = 90
+
+/**
+ * The query's words that should also match inside longer words, as ILIKE patterns
+ * (`%therapie%`): plain words of four letters or more, not the ones the query excludes
+ * (`-word`) or its `or`. LIKE's own characters are escaped.
+ */
+export function substringPatterns(query: string): string[] {
+  const words = new Set<string>()
+  for (const token of query.split(/\s+/)) {
+    if (token.startsWith('-')) continue
+    const word = token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').toLowerCase()
+    if ([...word].length < MIN_SUBSTRING_LETTERS || word.length > 100) continue
+    words.add(word)
+  }
+  return [...words]
+    .slice(0, MAX_SUBSTRING_WORDS)
+    .map((word) => `%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`)
+}
+
+/** A snippet around the first place a pattern's word occurs inside the text, with every occurrence marked. */
+function substringSnippet(text: string, patterns: string[]): Snippet | null {
+  const words = patterns.map((pattern) => pattern.slice(1, -1).replace(/\\(.)/g, '$1'))
+  const lower = text.toLowerCase()
+  const first = Math.min(...words.map((word) => lower.indexOf(word)).filter((at) => at >= 0))
+  if (!Number.isFinite(first)) return null
+  let start = Math.max(0, first - SNIPPET_CONTEXT_CHARS)
+  let end = Math.min(text.length, first + SNIPPET_CONTEXT_CHARS * 2)
+  // Whole words at the edges.
+  if (start > 0) start = text.indexOf(' ', start) + 1 || start
+  if (end < text.length) end = text.lastIndexOf(' ', end) > first ? text.lastIndexOf(' ', end) : end
+  const window = text.slice(start, end).replace(/\s+/g, ' ').trim()
+  const found: Snippet['highlights'] = []
+  const windowLower = window.toLowerCase()
+  for (const word of words) {
+    for (let at = windowLower.indexOf(word); at >= 0; at = windowLower.indexOf(word, at + word.length)) {
+      found.push({ start: at, end: at + word.length })
+    }
+  }
+  // One range where two words overlap ("therapie" inside "verhaltenstherapie").
+  found.sort((a, b) => a.start - b.start || b.end - a.end)
+  const highlights: Snippet['highlights'] = []
+  for (const range of found) {
+    const last = highlights.at(-1)
+    if (last && range.start <= last.end) last.end = Math.max(last.end, range.end)
+    else highlights.push({ ...range })
+  }
+  return { text: window, highlights }
 }
 
 /** Turns ts_headline's marked text into plain text and highlight ranges. */
