@@ -7,6 +7,7 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
 import type { Services } from '../services.ts'
+import { compressResponses } from './compression.ts'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/
 
@@ -48,6 +49,7 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
   })
 
   app.use(refuseCrossSiteWrites)
+  app.use(compressResponses())
 
   app.use('/build', express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y' }))
   app.use(express.static(publicDir, { maxAge: '1h', index: false }))
