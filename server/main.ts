@@ -1,7 +1,11 @@
 // Production entry (`npm start`) and the app half of the dev launcher:
 // validate the environment, connect, and serve the Remix build.
+//
+// `npm run build` bundles this file with the Remix build into build/server.js (the
+// static import('#build/index.js') below lets esbuild follow it), so in production the
+// routes and the server share one copy of every module and no TypeScript is left.
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
 import { connectDatabase } from '#db/client.ts'
 import { ConfigError, loadConfig, type Config } from './config/env.ts'
@@ -31,7 +35,7 @@ export async function startApp(
   const interrupted = await interruptStaleStreams(db, STALE_STREAM_SECONDS)
   if (interrupted > 0) logger.warn({ interrupted }, 'answers interrupted by a restart marked as error')
   const sweeper = startStaleStreamSweep(services)
-  const build = (await import(pathToFileURL(path.join(root, 'build', 'index.js')).href)) as ServerBuild
+  const build = (await import('#build/index.js')) as ServerBuild
   const app = createApp({ services, build, publicDir: path.join(root, 'public') })
   const running = await listen(app, options.port ?? config.port, config.host)
   logger.info({ url: running.url }, 'clinai listening')

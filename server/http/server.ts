@@ -6,6 +6,7 @@ import path from 'node:path'
 import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
 import type { Services } from '../services.ts'
+import { compressResponses } from './compression.ts'
 import { createRemixHandler } from './remix-handler.ts'
 import { readRequestBodies } from './request-body.ts'
 import { cspNonceOf, securityHeaders } from './security-headers.ts'
@@ -48,6 +49,7 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
 
   app.use(securityHeaders(services.config))
   app.use(refuseCrossSiteWrites)
+  app.use(compressResponses())
 
   app.use('/build', express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y' }))
   app.use(express.static(publicDir, { maxAge: '1h', index: false }))

@@ -85,7 +85,8 @@ async function plansOf(work: Parameters<Database['withTenant']>[1]): Promise<Pla
   await db.withTenant(context, work)
   // postgres.js reads pg_type once per connection; that is not one of ours.
   const lists = captured.filter(
-    ({ query }) => /^\s*select/i.test(query) && !query.includes('set_config') && !query.includes('pg_catalog'),
+    ({ query }) =>
+      /^\s*select/i.test(query) && !query.includes('set_config') && !query.includes('pg_catalog'),
   )
   expect(lists.length).toBeGreaterThan(0)
   const plans: PlanNode[] = []

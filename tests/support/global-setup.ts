@@ -49,12 +49,15 @@ async function newestSource(): Promise<number> {
  * when a source file is newer than the build.
  */
 async function ensureFreshBuild() {
-  const built = await stat(path.join(root, 'build', 'index.js')).then(
-    (info) => info.mtimeMs,
-    () => 0,
-  )
+  const builtAt = (file: string) =>
+    stat(path.join(root, 'build', file)).then(
+      (info) => info.mtimeMs,
+      () => 0,
+    )
+  // index.js: the Remix build the tests serve; server.js: the production bundle (npm run build).
+  const built = Math.min(await builtAt('index.js'), await builtAt('server.js'))
   if (built >= (await newestSource())) return
-  execFileSync(path.join(root, 'node_modules', '.bin', 'remix'), ['build'], {
+  execFileSync('npm', ['run', 'build'], {
     cwd: root,
     stdio: 'ignore',
     env: { ...process.env, NODE_ENV: 'production' },
