@@ -7,6 +7,7 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
 import type { Services } from '../services.ts'
+import type { ChatRefusal } from '../chat/events.ts'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/
 
@@ -88,7 +89,9 @@ function refuseCrossSiteWrites(req: express.Request, res: express.Response, next
   if (sameHost) return next()
   res
     .status(403)
-    .json({ error: { code: 'cross_site_request', message: 'This request must come from ClinAI itself.' } })
+    .json({
+      error: { code: 'cross_site_request', message: 'cross_site_request' } satisfies ChatRefusal['error'],
+    })
 }
 
 export interface RunningServer {
