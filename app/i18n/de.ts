@@ -241,7 +241,7 @@ export const de: Catalog = {
     tooLong: ' Zu lang: Kürzen Sie auf {{max}} Zeichen.',
     counter: '{{length}} / {{max}}',
     copy: 'Kopieren',
-    copyWhat: { message: 'Nachricht', answer: 'Antwort' },
+    copyWhat: { message: 'Nachricht', answer: 'Antwort', code: 'Code' },
     copied: 'Kopiert',
     copyFailed: 'Kopieren fehlgeschlagen',
     copiedAnnounce: '{{what}} in die Zwischenablage kopiert',

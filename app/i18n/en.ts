@@ -232,7 +232,7 @@ export const en = {
     tooLong: ' Too long: shorten it to {{max}} characters.',
     counter: '{{length}} / {{max}}',
     copy: 'Copy',
-    copyWhat: { message: 'message', answer: 'answer' },
+    copyWhat: { message: 'message', answer: 'answer', code: 'code' },
     copied: 'Copied',
     copyFailed: 'Copy failed',
     copiedAnnounce: '{{what}} copied to the clipboard',

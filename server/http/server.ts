@@ -87,11 +87,9 @@ function refuseCrossSiteWrites(req: express.Request, res: express.Response, next
     sameHost = fetchSite === 'same-origin' || fetchSite === 'none'
   }
   if (sameHost) return next()
-  res
-    .status(403)
-    .json({
-      error: { code: 'cross_site_request', message: 'cross_site_request' } satisfies ChatRefusal['error'],
-    })
+  res.status(403).json({
+    error: { code: 'cross_site_request', message: 'cross_site_request' } satisfies ChatRefusal['error'],
+  })
 }
 
 export interface RunningServer {
