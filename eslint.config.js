@@ -51,8 +51,9 @@ export default tseslint.config(
           patterns: [
             {
               // A regex: in gitignore-style groups a leading # would start a comment. The script
-              // client (server/client) imports nothing of the server at run time, so pages may share it.
-              regex: '^(#(server/(?!client/)|db/|infra/)|(\\.\\./)+(server|db|infra)/)',
+              // client (server/client) imports nothing of the server at run time, and the contract's
+              // codes (server/contract) are plain data, so pages may share both.
+              regex: '^(#(server/(?!client/|contract/)|db/|infra/)|(\\.\\./)+(server|db|infra)/)',
               allowTypeImports: true,
               message: 'Route modules reach server code only through an app/**/*.server.ts bridge.',
             },

@@ -30,7 +30,8 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  // The browser asks for English unless a test says otherwise (tests/e2e/i18n.spec.ts asks for German).
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], locale: 'en-US' } }],
   // The whole local stack on its own ports and a fresh data folder.
   webServer: {
     command: 'tsx infra/local/dev.ts',

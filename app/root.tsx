@@ -1,4 +1,4 @@
-import type { LinksFunction, MetaFunction } from '@remix-run/node'
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import {
   isRouteErrorResponse,
   Links,
@@ -6,9 +6,15 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useFetcher,
   useRouteError,
+  useRouteLoaderData,
 } from '@remix-run/react'
-import { useEffect, type ReactNode } from 'react'
+import { useEffect, useMemo, type ReactNode } from 'react'
+import { I18nextProvider, useTranslation } from 'react-i18next'
+import { createI18n } from '#app/i18n/instance.ts'
+import { DEFAULT_LOCALE, isLocale } from '#app/i18n/resources.ts'
+import { requestLocale } from '#app/utils/locale.server.ts'
 import tailwind from './styles/tailwind.css'
 import { useNonce } from './utils/nonce.ts'
 
@@ -19,10 +25,24 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: 'ClinAI' }]
 
+/**
+ * The page's language, decided on the server for the first byte, and the time that
+ * relative dates count from, so the server and the browser render them alike.
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return { locale: await requestLocale(request, context), now: Date.now() }
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
+  const stored = useRouteLoaderData<typeof loader>('root')?.locale ?? DEFAULT_LOCALE
+  // A language just chosen in the account menu shows at once, before the loaders confirm it.
+  const chosen = useFetcher({ key: 'preferences' }).formData?.get('locale')
+  const locale = isLocale(chosen) ? chosen : stored
+  // One instance per language: switching languages swaps it, and every text follows without a reload.
+  const i18n = useMemo(() => createI18n(locale), [locale])
   return (
-    <html lang="en">
+    <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -31,7 +51,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        {children}
+        <I18nextProvider i18n={i18n}>{children}</I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -49,17 +69,14 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError()
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message =
-    status === 404
-      ? 'This page does not exist, or you do not have access to it.'
-      : 'Something went wrong on our side. Your work is saved; please try again.'
+  const { t } = useTranslation()
+  const notFound = (isRouteErrorResponse(error) ? error.status : 500) === 404
   return (
     <main className="page narrow">
-      <h1>{status === 404 ? 'Not found' : 'Something went wrong'}</h1>
-      <p>{message}</p>
+      <h1>{notFound ? t('errors.notFoundTitle') : t('errors.failedTitle')}</h1>
+      <p>{notFound ? t('errors.notFoundText') : t('errors.failedText')}</p>
       <p>
-        <a href="/">Back to ClinAI</a>
+        <a href="/">{t('errors.backHome')}</a>
       </p>
     </main>
   )

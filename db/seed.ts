@@ -123,6 +123,8 @@ export async function seedDemoData(ownerUrl: string, options: { oidcIssuer: stri
               : 'You are a careful assistant for clinicians in a therapy practice. Answer concisely and factually.',
           monthlyTokenBudget: 2_000_000,
           retentionDays: 365,
+          // Both demo clinics speak German by default; each person may choose English.
+          defaultLocale: 'de',
         })
         await tx.insert(users).values(
           clinic.accounts.map((account) => ({

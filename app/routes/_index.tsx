@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { metaT } from '#app/i18n/meta.ts'
 import { getIdentity } from '#app/utils/auth.server.ts'
 import { getServices } from '#app/utils/services.server.ts'
 
-export const meta: MetaFunction = () => [{ title: 'ClinAI: the assistant clinics trust' }]
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches)('meta.home') }]
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getIdentity(request, context)) throw redirect('/app')
@@ -17,25 +19,23 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Index() {
+  const { t } = useTranslation()
   const { databaseReady } = useLoaderData<typeof loader>()
+  const [params] = useSearchParams()
   return (
     <main className="page narrow">
       <h1>ClinAI</h1>
-      <p className="muted">
-        The AI assistant for clinics: chat about your work, keep conversations in folders, draft consultation
-        notes. Each clinic&apos;s data stays its own.
-      </p>
+      {params.has('signedOut') ? <p role="status">{t('home.signedOut')}</p> : null}
+      <p className="muted">{t('home.intro')}</p>
       <p>
         <a className="button" href="/auth/sign-in?returnTo=%2Fapp">
-          Sign in
+          {t('home.signIn')}
         </a>
       </p>
       <section className="card" aria-labelledby="status-heading">
-        <h2 id="status-heading">Status</h2>
+        <h2 id="status-heading">{t('home.status')}</h2>
         <p className={databaseReady ? 'status-ok' : 'status-warn'}>
-          {databaseReady
-            ? 'Ready: the database is reachable.'
-            : 'Starting: the database is not reachable yet.'}
+          {databaseReady ? t('home.ready') : t('home.starting')}
         </p>
       </section>
     </main>

@@ -3,16 +3,21 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Link, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { useFormat } from '#app/i18n/format.ts'
+import { metaT } from '#app/i18n/meta.ts'
 import { Snippet } from '#app/components/workspace/snippet.tsx'
 import { cx } from '#app/components/ui/styles.ts'
+import { refusalText } from '#app/utils/refusal.ts'
 import { readSidebarState, sidebarSearch } from '#app/utils/sidebar-state.ts'
 import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
 
 const PAGE = 20
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data?.query ? `Search: ${data.query} · ClinAI` : 'Search · ClinAI' },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = metaT(matches)
+  return [{ title: data?.query ? t('meta.searchFor', { query: data.query }) : t('meta.search') }]
+}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { caller } = await getCaller(request, context)
@@ -24,13 +29,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const page = await caller.conversations.search({ query, limit: PAGE, offset })
     return json({ query, offset, page, refusal: null })
   } catch (error) {
+    // Codes only; the page words them in the reader's language.
     const refusal = toRefusal(error, request)
-    const message = Object.values(refusal.fieldErrors)[0] ?? refusal.message
-    return json({ query, offset, page: null, refusal: message }, { status: refusal.status })
+    return json({ query, offset, page: null, refusal }, { status: refusal.status })
   }
 }
 
 export default function SearchResults() {
+  const { t } = useTranslation()
+  const format = useFormat()
   const { query, offset, page, refusal } = useLoaderData<typeof loader>()
   const [params] = useSearchParams()
   const navigation = useNavigation()
@@ -45,34 +52,38 @@ export default function SearchResults() {
   const count = page?.items.length ?? 0
   return (
     <div className={cx('mx-auto w-full max-w-3xl px-4 py-8 sm:px-8', searching && 'opacity-60')}>
-      <h1 className="text-2xl font-semibold tracking-tight">{query ? `Results for “${query}”` : 'Search'}</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">
+        {query ? t('search.resultsFor', { query }) : t('search.heading')}
+      </h1>
       <p role="status" className="mt-1 min-h-[1.5rem] text-sm text-slate-600 dark:text-slate-300">
         {searching
-          ? 'Searching…'
-          : refusal
+          ? t('search.searching')
+          : refusal || !page || count === 0
             ? ''
-            : page
-              ? count === 0
-                ? ''
-                : `${offset + 1}–${offset + count}${page.nextOffset !== null ? '' : ` of ${offset + count}`}, best match first`
-              : ''}
+            : page.nextOffset !== null
+              ? t('search.range', { from: format.number(offset + 1), to: format.number(offset + count) })
+              : t('search.rangeOf', {
+                  from: format.number(offset + 1),
+                  to: format.number(offset + count),
+                  total: format.number(offset + count),
+                })}
       </p>
       {refusal ? (
         <p role="alert" className="mt-6 text-red-700 dark:text-red-300">
-          {refusal}
+          {refusalText(t, refusal)}
         </p>
       ) : !page ? (
         <div className="mt-6 space-y-2 text-slate-700 dark:text-slate-300">
-          <p>Type a word in the search box to find a conversation by its title or by what was said in it.</p>
-          <p>German and English word forms match each other: “Therapie” also finds “Therapien”.</p>
+          <p>{t('search.hintType')}</p>
+          <p>{t('search.hintForms')}</p>
         </div>
       ) : count === 0 ? (
         <div className="mt-6 space-y-2 text-slate-700 dark:text-slate-300">
-          <p>No conversation matches “{query}”.</p>
-          <p>Try another word, fewer words, or the word’s basic form.</p>
+          <p>{t('search.noMatch', { query })}</p>
+          <p>{t('search.noMatchHint')}</p>
         </div>
       ) : (
-        <ol className="mt-6 space-y-3" aria-label="Search results">
+        <ol className="mt-6 space-y-3" aria-label={t('search.results')}>
           {page.items.map((hit) => (
             <li key={hit.conversationId}>
               <Link
@@ -88,8 +99,10 @@ export default function SearchResults() {
                   </p>
                 ) : null}
                 <p className="mt-2 text-xs text-slate-600 dark:text-slate-300">
-                  {hit.source === 'title' ? 'Matched the title' : 'Matched a message'} · last activity{' '}
-                  {hit.lastMessageAt.slice(0, 10)}
+                  {hit.source === 'title' ? t('search.matchedTitle') : t('search.matchedMessage')} ·{' '}
+                  <time dateTime={hit.lastMessageAt} title={format.dateTime(hit.lastMessageAt)}>
+                    {t('search.lastActivity', { when: format.relative(hit.lastMessageAt) })}
+                  </time>
                 </p>
               </Link>
             </li>
@@ -97,13 +110,13 @@ export default function SearchResults() {
         </ol>
       )}
       {page && (offset > 0 || page.nextOffset !== null) ? (
-        <nav aria-label="Result pages" className="mt-6 flex justify-between gap-3">
+        <nav aria-label={t('search.pages')} className="mt-6 flex justify-between gap-3">
           {offset > 0 ? (
             <Link
               className="rounded text-sm font-medium text-blue-700 underline dark:text-blue-300"
               to={pageLink(Math.max(0, offset - PAGE))}
             >
-              Previous results
+              {t('search.previous')}
             </Link>
           ) : (
             <span />
@@ -113,7 +126,7 @@ export default function SearchResults() {
               className="rounded text-sm font-medium text-blue-700 underline dark:text-blue-300"
               to={pageLink(page.nextOffset)}
             >
-              More results
+              {t('search.more')}
             </Link>
           ) : null}
         </nav>

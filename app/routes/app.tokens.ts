@@ -50,7 +50,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return json<TokensActionResult>({ intent, ok: true }, { headers: noStore })
     }
     return json<TokensActionResult>(
-      { intent, ok: false, status: 400, message: 'This action is not known.', fieldErrors: {} },
+      { intent, ok: false, status: 400, code: 'method_not_allowed', fieldErrors: {} },
       { status: 400 },
     )
   } catch (error) {

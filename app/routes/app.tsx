@@ -6,6 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node'
 import { Link, Outlet, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
 import { useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { Sidebar } from '#app/components/workspace/sidebar.tsx'
 import { CloseIcon, MenuIcon } from '#app/components/ui/icons.tsx'
 import { button, cx } from '#app/components/ui/styles.ts'
@@ -95,7 +96,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return done()
       default:
         return json<WorkspaceActionResult>(
-          { intent, ok: false, status: 400, message: 'This action is not known.', fieldErrors: {} },
+          { intent, ok: false, status: 400, code: 'method_not_allowed', fieldErrors: {} },
           { status: 400 },
         )
     }
@@ -106,6 +107,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Workspace() {
+  const { t } = useTranslation()
   const data = useLoaderData<typeof loader>()
   const navigation = useNavigation()
   const location = useLocation()
@@ -150,7 +152,7 @@ export default function Workspace() {
           ref={menuButton}
           type="button"
           className={button.icon}
-          aria-label="Open menu"
+          aria-label={t('workspace.openMenu')}
           aria-expanded={sidebarOpen}
           aria-controls="workspace-sidebar"
           onClick={() => setSidebarOpen(true)}
@@ -161,7 +163,7 @@ export default function Workspace() {
       </header>
       <aside
         id="workspace-sidebar"
-        aria-label="Workspace"
+        aria-label={t('workspace.sidebar')}
         className={cx(
           'min-h-0 flex-col border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-900 sm:flex sm:w-72 sm:shrink-0 sm:border-r lg:w-80',
           sidebarOpen ? 'flex flex-1' : 'hidden',
@@ -175,7 +177,7 @@ export default function Workspace() {
             ref={closeButton}
             type="button"
             className={cx(button.icon, 'sm:hidden')}
-            aria-label="Close menu"
+            aria-label={t('workspace.closeMenu')}
             onClick={closeSidebar}
           >
             <CloseIcon className="h-5 w-5" />

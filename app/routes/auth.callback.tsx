@@ -3,28 +3,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { metaT } from '#app/i18n/meta.ts'
 import { finishSignIn } from '#app/utils/sign-in.server.ts'
 
-export const meta: MetaFunction = () => [{ title: 'Sign-in refused · ClinAI' }]
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches)('meta.signInRefused') }]
 
-const explanations: Record<string, { title: string; text: string }> = {
-  unknown_tenant: {
-    title: 'Your organisation is not set up in ClinAI',
-    text: 'Your account does not belong to a clinic that uses ClinAI. Please ask your clinic’s administrator.',
-  },
-  user_disabled: {
-    title: 'Your account is disabled',
-    text: 'An administrator of your clinic has disabled your account. Please contact them if this is unexpected.',
-  },
-  missing_claims: {
-    title: 'Your account is missing information',
-    text: 'The identity provider did not send an email address for your account. Please contact your administrator.',
-  },
-}
-const fallback = {
-  title: 'Sign-in could not be completed',
-  text: 'The sign-in expired or could not be verified. Please try again.',
-}
+const explained = ['unknown_tenant', 'user_disabled', 'missing_claims'] as const
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const result = await finishSignIn(request, context)
@@ -33,16 +18,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function SignInRefused() {
+  const { t } = useTranslation()
   const { reason } = useLoaderData<typeof loader>()
-  const { title, text } = explanations[reason] ?? fallback
+  const key = (explained as readonly string[]).includes(reason)
+    ? (reason as (typeof explained)[number])
+    : 'other'
   return (
     <main className="page narrow">
-      <h1>{title}</h1>
-      <p>{text}</p>
-      <p className="muted">{`Reference: ${reason}`}</p>
+      <h1>{t(`signIn.reasons.${key}.title`)}</h1>
+      <p>{t(`signIn.reasons.${key}.text`)}</p>
+      <p className="muted">{t('signIn.reference', { reason })}</p>
       <p>
         <a className="button" href="/auth/sign-in">
-          Try again
+          {t('signIn.tryAgain')}
         </a>
       </p>
     </main>

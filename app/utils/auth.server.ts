@@ -27,7 +27,7 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
 export async function requireAdmin(request: Request, context: AppLoadContext): Promise<Identity> {
   const identity = await requireUser(request, context)
   if (identity.role !== 'admin') {
-    throw Response.json({ message: 'This page is for your clinic’s admins.' }, { status: 403 })
+    throw Response.json({ code: 'forbidden' }, { status: 403 })
   }
   return identity
 }

@@ -17,7 +17,7 @@ export async function loadConversation(
   } catch (error) {
     // BAD_REQUEST: the id is not even a UUID, which is "not found" to the reader.
     if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) {
-      throw Response.json({ message: 'Conversation not found.' }, { status: 404 })
+      throw Response.json({ code: 'conversation_not_found' }, { status: 404 })
     }
     throw error
   }

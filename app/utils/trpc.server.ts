@@ -4,7 +4,9 @@ import type { AppLoadContext } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
+import { fieldErrorsOf } from '#server/contract/validation.ts'
 import { createContext } from '#server/trpc/context.ts'
+import { apiErrorCode } from '#server/trpc/errors.ts'
 import { createCaller } from '#server/trpc/root.ts'
 import { requireUser } from './auth.server.ts'
 import type { Refusal } from './refusal.ts'
@@ -28,7 +30,7 @@ const statusByCode: Partial<Record<TRPCError['code'], number>> = {
 /**
  * A procedure's refusal as something a form can show next to its fields. The
  * server-side caller throws the raw TRPCError (the HTTP error formatter does not
- * run), so field errors come from the zod cause here, as they do on the wire.
+ * run), so codes and field errors come from it here, as they do on the wire.
  * Anything that is not a refusal (a bug, the database down) is rethrown for the
  * error boundary; an expired session goes back to sign-in.
  */
@@ -41,18 +43,10 @@ export function toRefusal(error: unknown, request: Request): Refusal {
   const status = statusByCode[error.code]
   if (!status) throw error
   if (error.code === 'BAD_REQUEST' && error.cause instanceof z.ZodError) {
-    const flat = z.flattenError(error.cause)
-    const fieldErrors: Record<string, string> = {}
-    for (const [field, messages] of Object.entries(flat.fieldErrors)) {
-      const first = (messages as string[] | undefined)?.[0]
-      if (first) fieldErrors[field] = first
-    }
-    return {
-      ok: false,
-      status,
-      message: flat.formErrors[0] ?? 'Please check the highlighted field.',
-      fieldErrors,
-    }
+    const { fieldErrors } = fieldErrorsOf(error.cause)
+    const first: Refusal['fieldErrors'] = {}
+    for (const [field, codes] of Object.entries(fieldErrors)) if (codes[0]) first[field] = codes[0]
+    return { ok: false, status, code: 'invalid_input', fieldErrors: first }
   }
-  return { ok: false, status, message: error.message, fieldErrors: {} }
+  return { ok: false, status, code: apiErrorCode(error), fieldErrors: {} }
 }

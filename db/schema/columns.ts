@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm'
-import { customType, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { customType, pgEnum, timestamp, uuid } from 'drizzle-orm/pg-core'
+
+/** The languages ClinAI speaks (app/i18n): a person's choice and a clinic's default. */
+export const locale = pgEnum('locale', ['de', 'en'])
 
 /** PostgreSQL's full-text document type. */
 export const tsvector = customType<{ data: string; driverData: string }>({

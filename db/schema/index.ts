@@ -1,3 +1,4 @@
+export { locale } from './columns.ts'
 export * from './rls.ts'
 export * from './tenants.ts'
 export * from './users.ts'

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { bigint, integer, pgPolicy, pgTable, text, uniqueIndex, uuid, check } from 'drizzle-orm/pg-core'
-import { timestamps } from './columns.ts'
+import { locale, timestamps } from './columns.ts'
 import { appRole, currentTenantId } from './rls.ts'
 
 /** A clinic (or a chain). Its settings live here; admins change them. */
@@ -16,6 +16,8 @@ export const tenants = pgTable(
     monthlyTokenBudget: bigint('monthly_token_budget', { mode: 'number' }).notNull().default(2_000_000),
     /** Conversations older than this many days are deleted by the retention job; null = keep. */
     retentionDays: integer('retention_days'),
+    /** The language of everyone who has not chosen one in the account menu. */
+    defaultLocale: locale('default_locale').notNull().default('de'),
     ...timestamps,
   },
   (t) => [

@@ -9,7 +9,7 @@ import {
   uniqueIndex,
   foreignKey,
 } from 'drizzle-orm/pg-core'
-import { tenantKey, timestamps } from './columns.ts'
+import { locale, tenantKey, timestamps } from './columns.ts'
 import { tenantIsolation } from './rls.ts'
 import { tenants } from './tenants.ts'
 
@@ -27,6 +27,8 @@ export const users = pgTable(
     name: text('name').notNull(),
     role: userRole('role').notNull().default('therapist'),
     status: userStatus('status').notNull().default('active'),
+    /** The person's language in the account menu; null follows the clinic's default. */
+    locale: locale('locale'),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true, mode: 'date' }),
     ...timestamps,
   },

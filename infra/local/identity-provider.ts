@@ -39,6 +39,46 @@ export interface LocalOidcProvider {
 
 const MAX_FORM_BYTES = 10_000
 
+/**
+ * The sign-in page in German and English, as B2C localises its own pages: by the
+ * authorization request's `ui_locales`, else the browser's Accept-Language, else English.
+ */
+const en = {
+  title: 'Sign in to ClinAI (local identity provider)',
+  note: 'This is the local stand-in for Azure AD B2C. The demo accounts and their passwords are listed in the README.',
+  email: 'Email',
+  password: 'Password',
+  submit: 'Sign in',
+  wrong: 'Email or password is incorrect.',
+  errorTitle: 'Sign-in error',
+  expiredTitle: 'Sign-in expired',
+  expired: 'This sign-in has expired. Please start again from ClinAI.',
+}
+export const identityProviderText: Record<'en' | 'de', typeof en> = {
+  en,
+  de: {
+    title: 'Bei ClinAI anmelden (lokaler Identitätsanbieter)',
+    note: 'Dies ist der lokale Ersatz für Azure AD B2C. Die Demo-Konten und ihre Passwörter stehen in der README.',
+    email: 'E-Mail',
+    password: 'Passwort',
+    submit: 'Anmelden',
+    wrong: 'E-Mail-Adresse oder Passwort ist falsch.',
+    errorTitle: 'Anmeldefehler',
+    expiredTitle: 'Anmeldung abgelaufen',
+    expired: 'Diese Anmeldung ist abgelaufen. Bitte beginnen Sie noch einmal in ClinAI.',
+  },
+}
+type Lang = keyof typeof identityProviderText
+
+function languageOf(req: http.IncomingMessage, uiLocales?: unknown): Lang {
+  const wanted = `${typeof uiLocales === 'string' ? uiLocales.replace(/ /g, ',') : ''},${req.headers['accept-language'] ?? ''}`
+  for (const part of wanted.slice(0, 1000).split(',')) {
+    const language = part.trim().split(/[-;]/)[0]?.toLowerCase()
+    if (language === 'de' || language === 'en') return language
+  }
+  return 'en'
+}
+
 export async function startIdentityProvider(options: LocalOidcOptions): Promise<LocalOidcProvider> {
   const accounts = new Map(
     (options.accounts ?? allDemoAccounts).map((account) => [account.email.toLowerCase(), account]),
@@ -126,9 +166,11 @@ export async function startIdentityProvider(options: LocalOidcOptions): Promise<
       return grant
     },
     renderError(ctx, out) {
+      const lang = languageOf(ctx.req)
       ctx.type = 'html'
       ctx.body = page(
-        'Sign-in error',
+        lang,
+        identityProviderText[lang].errorTitle,
         `<p role="alert">${escapeHtml(String(out.error_description ?? out.error))}</p>`,
       )
     },
@@ -142,13 +184,9 @@ export async function startIdentityProvider(options: LocalOidcOptions): Promise<
     if (!match) return oidcCallback(req, res)
     handleInteraction(provider, accounts, req, res, match[1]!, Boolean(match[2])).catch(() => {
       if (!res.headersSent) {
+        const text = identityProviderText[languageOf(req)]
         res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
-        res.end(
-          page(
-            'Sign-in expired',
-            '<p role="alert">This sign-in has expired. Please start again from ClinAI.</p>',
-          ),
-        )
+        res.end(page(languageOf(req), text.expiredTitle, `<p role="alert">${escapeHtml(text.expired)}</p>`))
       }
     })
   })
@@ -174,16 +212,17 @@ async function handleInteraction(
 ) {
   const details = await provider.interactionDetails(req, res)
   if (details.uid !== uid) throw new Error('interaction mismatch')
+  const lang = languageOf(req, details.params.ui_locales)
   if (!isLogin || req.method !== 'POST') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-    res.end(loginPage(uid, ''))
+    res.end(loginPage(lang, uid, ''))
     return
   }
   const form = await readForm(req)
   const account = accounts.get((form.get('email') ?? '').trim().toLowerCase())
   if (!account || form.get('password') !== account.password) {
     res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-    res.end(loginPage(uid, 'Email or password is incorrect.', form.get('email') ?? ''))
+    res.end(loginPage(lang, uid, identityProviderText[lang].wrong, form.get('email') ?? ''))
     return
   }
   await provider.interactionFinished(
@@ -203,23 +242,25 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(body)
 }
 
-function loginPage(uid: string, error: string, email = ''): string {
+function loginPage(lang: Lang, uid: string, error: string, email = ''): string {
+  const text = identityProviderText[lang]
   return page(
-    'Sign in to ClinAI (local identity provider)',
-    `<p class="note">This is the local stand-in for Azure AD B2C. The demo accounts and their passwords are listed in the README.</p>
+    lang,
+    text.title,
+    `<p class="note">${escapeHtml(text.note)}</p>
      ${error ? `<p role="alert" class="error">${escapeHtml(error)}</p>` : ''}
      <form method="post" action="/interaction/${escapeHtml(uid)}/login">
-       <label for="email">Email</label>
+       <label for="email">${escapeHtml(text.email)}</label>
        <input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}" autofocus>
-       <label for="password">Password</label>
+       <label for="password">${escapeHtml(text.password)}</label>
        <input id="password" name="password" type="password" autocomplete="current-password" required>
-       <button type="submit">Sign in</button>
+       <button type="submit">${escapeHtml(text.submit)}</button>
      </form>`,
   )
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+function page(lang: Lang, title: string, body: string): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;background:#f7f8fa;color:#1b1f24;margin:0;padding:2rem 1rem}
 main{max-width:24rem;margin:0 auto;background:#fff;border:1px solid #d1d5db;border-radius:.75rem;padding:1.5rem}

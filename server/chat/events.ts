@@ -8,6 +8,8 @@
 // event per SSE frame: `event: <type>` and `data: <JSON of the matching event>`.
 // The stream always ends with exactly one `done` or `error` event.
 
+import type { ChatErrorCode, ChatInputProblem, ChatRefusalCode } from '#server/contract/codes.ts'
+
 /** Longest user message accepted, in characters. */
 export const MAX_CHAT_INPUT_CHARS = 16_000
 
@@ -21,22 +23,21 @@ export type ChatRequest =
    */
   | { regenerate: true }
 
-export type ChatRefusalCode =
-  | 'invalid_input'
-  | 'unauthenticated'
-  | 'not_found'
-  | 'budget_exhausted'
-  | 'busy'
-  | 'rate_limited'
-  | 'nothing_to_regenerate'
+export type { ChatErrorCode, ChatInputProblem, ChatRefusalCode } from '#server/contract/codes.ts'
 
+/**
+ * Codes only (server/contract/codes.ts): `message` repeats the code for clients that
+ * print it; the browser turns the code into a sentence.
+ */
 export interface ChatRefusal {
-  error: { code: ChatRefusalCode; message: string; retryAfterSeconds?: number }
+  error: {
+    code: ChatRefusalCode
+    message: ChatRefusalCode
+    /** With `invalid_input`: what was wrong. */
+    reason?: ChatInputProblem
+    retryAfterSeconds?: number
+  }
 }
-
-/** User-safe reasons an answer ends in `error`. */
-export type ChatErrorCode =
-  'content_filter' | 'model_unavailable' | 'model_rate_limited' | 'timeout' | 'incomplete' | 'interrupted'
 
 export interface ChatStartEvent {
   type: 'start'
@@ -73,8 +74,8 @@ export interface ChatErrorEvent {
   assistantMessageId: string
   status: 'error'
   code: ChatErrorCode
-  /** A sentence safe to show the user; never upstream text. */
-  message: string
+  /** The code again (for clients that print `message`); never upstream text. */
+  message: ChatErrorCode
 }
 
 export type ChatEvent = ChatStartEvent | ChatDeltaEvent | ChatDoneEvent | ChatErrorEvent

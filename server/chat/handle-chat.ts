@@ -21,14 +21,9 @@ import {
   type TokenUsage,
 } from '#server/services/chat/exchange.ts'
 import { STREAM_HEARTBEAT_MS } from '#server/services/chat/recovery.ts'
+import { isChatInputProblem, type ChatInputProblem } from '#server/contract/codes.ts'
 import { tracer } from '#server/telemetry/index.ts'
-import {
-  MAX_CHAT_INPUT_CHARS,
-  type ChatErrorCode,
-  type ChatEvent,
-  type ChatRefusal,
-  type ChatRefusalCode,
-} from './events.ts'
+import { MAX_CHAT_INPUT_CHARS, type ChatEvent, type ChatRefusal, type ChatRefusalCode } from './events.ts'
 
 /** JSON bodies larger than this are refused unread (a full message is well under it). */
 const MAX_BODY_BYTES = 256 * 1024
@@ -37,29 +32,12 @@ const PROGRESS_EVERY_MS = 1_000
 /** A comment line keeps proxies from closing a quiet stream while the model thinks. */
 const HEARTBEAT_EVERY_MS = 15_000
 
-const ERROR_MESSAGES: Record<ChatErrorCode, string> = {
-  content_filter: 'The answer was stopped by the content filter. Rephrase the question and try again.',
-  model_unavailable: 'The assistant is unavailable right now. Your message is saved; try again in a moment.',
-  model_rate_limited: 'The assistant is very busy right now. Your message is saved; try again in a minute.',
-  timeout: 'The assistant took too long to answer. Your message is saved; try again.',
-  incomplete: 'The answer was cut off before it finished. Your message is saved; try again.',
-  interrupted: 'The answer was interrupted by a server restart. Your message is saved; try again.',
-}
-
-const REFUSALS: Record<ExchangeRefusal, { status: number; message: string }> = {
-  not_found: { status: 404, message: 'Conversation not found.' },
-  busy: {
-    status: 409,
-    message: 'An answer is still being written in this conversation. Wait or stop it first.',
-  },
-  budget_exhausted: {
-    status: 409,
-    message: "Your clinic's monthly token budget is used up. An admin can raise it in the settings.",
-  },
-  nothing_to_regenerate: {
-    status: 409,
-    message: 'There is no question in this conversation to answer again.',
-  },
+// Codes only (server/contract/codes.ts): the browser words them in the reader's language.
+const REFUSAL_STATUS: Record<ExchangeRefusal, number> = {
+  not_found: 404,
+  busy: 409,
+  budget_exhausted: 409,
+  nothing_to_regenerate: 409,
 }
 
 // Tabs and line breaks are text; other control characters are refused (and NUL cannot be stored).
@@ -68,9 +46,9 @@ const chatRequestSchema = z.union([
   z.strictObject({
     content: z
       .string()
-      .max(MAX_CHAT_INPUT_CHARS, `A message can be at most ${MAX_CHAT_INPUT_CHARS} characters long.`)
-      .regex(noControlCharacters, 'The message contains control characters.')
-      .refine((value) => value.trim().length > 0, 'Write a message first.'),
+      .max(MAX_CHAT_INPUT_CHARS, 'message_too_long' satisfies ChatInputProblem)
+      .regex(noControlCharacters, 'control_characters' satisfies ChatInputProblem)
+      .refine((value) => value.trim().length > 0, 'empty_message' satisfies ChatInputProblem),
     regenerate: z.literal(false).optional(),
   }),
   z.strictObject({ regenerate: z.literal(true) }),
@@ -83,35 +61,30 @@ export async function handleChatRequest(
   requestId: string,
 ): Promise<Response> {
   if (request.method !== 'POST') {
-    return refuse(405, 'invalid_input', 'Use POST with a JSON body.', { allow: 'POST' })
+    return refuse(405, 'invalid_input', 'method_not_allowed', { allow: 'POST' })
   }
   const { identity, failure } = await authenticateRequest(services, request)
   if (!identity) {
-    return refuse(
-      401,
-      'unauthenticated',
-      failure ? 'The access token is not valid.' : 'Sign in to chat.',
-      failure ? { 'www-authenticate': 'Bearer' } : {},
-    )
+    return refuse(401, 'unauthenticated', undefined, failure ? { 'www-authenticate': 'Bearer' } : {})
   }
   if (!conversationId || !z.uuid().safeParse(conversationId).success) {
-    return refuse(404, 'not_found', REFUSALS.not_found.message)
+    return refuse(404, 'not_found')
   }
   const body = await readJson(request)
-  if (!body.ok) return refuse(400, 'invalid_input', body.message)
+  if (!body.ok) return refuse(400, 'invalid_input', body.problem)
   const parsed = chatRequestSchema.safeParse(body.value)
   if (!parsed.success) {
-    const message = parsed.error.issues.find(
-      (issue) => issue.code === 'custom' || issue.path[0] === 'content',
-    )
-    return refuse(400, 'invalid_input', message?.message ?? 'Send {"content": "…"} or {"regenerate": true}.')
+    const problem = parsed.error.issues
+      .map((issue) => issue.message)
+      .find((message): message is ChatInputProblem => isChatInputProblem(message))
+    return refuse(400, 'invalid_input', problem ?? 'invalid_shape')
   }
   const decision = await services.chatRateLimiter.take(identity.tenantId, identity.userId)
   if (!decision.allowed) {
     return refuse(
       429,
       'rate_limited',
-      `You are sending messages very quickly. Try again in ${decision.retryAfterSeconds} s.`,
+      undefined,
       { 'retry-after': String(decision.retryAfterSeconds) },
       decision.retryAfterSeconds,
     )
@@ -130,8 +103,7 @@ export async function handleChatRequest(
     }),
   )
   if (!started.ok) {
-    const refusal = REFUSALS[started.refusal]
-    return refuse(refusal.status, started.refusal, refusal.message)
+    return refuse(REFUSAL_STATUS[started.refusal], started.refusal)
   }
   return streamAnswer(services, request, identity, started.exchange, requestId)
 }
@@ -227,7 +199,7 @@ function streamAnswer(
           assistantMessageId: exchange.assistantMessageId,
           status: 'error',
           code: result.ending.code,
-          message: ERROR_MESSAGES[result.ending.code],
+          message: result.ending.code,
         })
       }
       services.logger.info(
@@ -256,7 +228,7 @@ function streamAnswer(
         assistantMessageId: exchange.assistantMessageId,
         status: 'error',
         code: 'interrupted',
-        message: ERROR_MESSAGES.interrupted,
+        message: 'interrupted',
       })
     } finally {
       clearInterval(alive)
@@ -412,12 +384,11 @@ async function finishWithRetry(services: Services, identity: Identity, finish: (
 
 async function readJson(
   request: Request,
-): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+): Promise<{ ok: true; value: unknown } | { ok: false; problem: ChatInputProblem }> {
   const type = request.headers.get('content-type') ?? ''
-  if (!/^application\/json\b/i.test(type))
-    return { ok: false, message: 'Send the message as application/json.' }
+  if (!/^application\/json\b/i.test(type)) return { ok: false, problem: 'unsupported_media_type' }
   const length = Number(request.headers.get('content-length') ?? 0)
-  if (length > MAX_BODY_BYTES) return { ok: false, message: 'The request is too large.' }
+  if (length > MAX_BODY_BYTES) return { ok: false, problem: 'body_too_large' }
   // Read at most MAX_BODY_BYTES even without (or with a false) Content-Length.
   const chunks: Uint8Array[] = []
   let received = 0
@@ -427,29 +398,36 @@ async function readJson(
       received += next.value.byteLength
       if (received > MAX_BODY_BYTES) {
         await reader!.cancel()
-        return { ok: false, message: 'The request is too large.' }
+        return { ok: false, problem: 'body_too_large' }
       }
       chunks.push(next.value)
     }
   } catch {
-    return { ok: false, message: 'The request body could not be read.' }
+    return { ok: false, problem: 'body_unreadable' }
   }
   const text = new TextDecoder().decode(Buffer.concat(chunks))
   try {
     return { ok: true, value: JSON.parse(text) as unknown }
   } catch {
-    return { ok: false, message: 'The request body is not valid JSON.' }
+    return { ok: false, problem: 'invalid_json' }
   }
 }
 
 function refuse(
   status: number,
   code: ChatRefusalCode,
-  message: string,
+  reason?: ChatInputProblem,
   headers: Record<string, string> = {},
   retryAfterSeconds?: number,
 ): Response {
-  const body: ChatRefusal = { error: { code, message, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) } }
+  const body: ChatRefusal = {
+    error: {
+      code,
+      message: code,
+      ...(reason ? { reason } : {}),
+      ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+    },
+  }
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },

@@ -6,7 +6,7 @@
 //   for await (const event of streamChat({ baseUrl, token, conversationId, content: 'Hello' })) {
 //     if (event.type === 'delta') process.stdout.write(event.text)
 //   }
-import type { ChatEvent, ChatRefusal, ChatRefusalCode } from '#server/chat/events.ts'
+import type { ChatEvent, ChatInputProblem, ChatRefusal, ChatRefusalCode } from '#server/chat/events.ts'
 import { apiBase, ClinaiClientError, requireFetch, requireToken } from './connection.ts'
 import { SseDecoder, type SseMessage } from './sse.ts'
 
@@ -60,10 +60,12 @@ export class ChatRefusedError extends Error {
     readonly status: number,
     /** Why: `not_found`, `unauthenticated`, `budget_exhausted`, `busy`, `rate_limited`, … */
     readonly code: ChatRefusalCode,
-    /** A sentence safe to show a person. */
+    /** The code again, with the `reason` when there is one: the server sends codes, never sentences. */
     message: string,
     /** For `rate_limited`: when to try again. */
     readonly retryAfterSeconds?: number,
+    /** For `invalid_input`: what was wrong (`empty_message`, `message_too_long`, `invalid_json`, …). */
+    readonly reason?: ChatInputProblem,
   ) {
     super(message)
   }
@@ -196,7 +198,7 @@ async function eventStreamOf(response: Response): Promise<ReadableStream<Uint8Ar
   if (!response.ok && /^application\/json\b/i.test(type)) {
     const refusal = (await response.json().catch(() => null)) as ChatRefusal | null
     const error = refusal?.error
-    if (typeof error?.code === 'string' && typeof error.message === 'string') {
+    if (typeof error?.code === 'string') {
       const header = Number(response.headers.get('retry-after'))
       const retryAfterSeconds =
         typeof error.retryAfterSeconds === 'number'
@@ -204,7 +206,14 @@ async function eventStreamOf(response: Response): Promise<ReadableStream<Uint8Ar
           : Number.isFinite(header) && header > 0
             ? header
             : undefined
-      throw new ChatRefusedError(response.status, error.code, error.message, retryAfterSeconds)
+      const reason = typeof error.reason === 'string' ? error.reason : undefined
+      throw new ChatRefusedError(
+        response.status,
+        error.code,
+        reason ? `${error.code}: ${reason}` : error.code,
+        retryAfterSeconds,
+        reason,
+      )
     }
   } else {
     await response.body?.cancel().catch(() => {})

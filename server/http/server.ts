@@ -10,6 +10,7 @@ import { compressResponses } from './compression.ts'
 import { createRemixHandler } from './remix-handler.ts'
 import { readRequestBodies } from './request-body.ts'
 import { cspNonceOf, securityHeaders } from './security-headers.ts'
+import type { ChatRefusal } from '../chat/events.ts'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/
 
@@ -115,9 +116,9 @@ function refuseCrossSiteWrites(req: express.Request, res: express.Response, next
     sameHost = fetchSite === 'same-origin' || fetchSite === 'none'
   }
   if (sameHost) return next()
-  res
-    .status(403)
-    .json({ error: { code: 'cross_site_request', message: 'This request must come from ClinAI itself.' } })
+  res.status(403).json({
+    error: { code: 'cross_site_request', message: 'cross_site_request' } satisfies ChatRefusal['error'],
+  })
 }
 
 export interface RunningServer {

@@ -3,10 +3,12 @@
 //   authedProcedure  a signed-in person or a personal access token (who)
 //   tenantProcedure  + ctx.tx, a transaction inside withTenant (where)
 //   adminProcedure   + the caller is an admin of their clinic (what)
-import { initTRPC, TRPCError } from '@trpc/server'
+import { initTRPC } from '@trpc/server'
 import { z } from 'zod'
 import type { Tx } from '#db/client.ts'
 import type { Identity } from '#server/auth/identity.ts'
+import { fieldErrorsOf } from '#server/contract/validation.ts'
+import { apiError, apiErrorCode } from './errors.ts'
 import type { TrpcContext } from './context.ts'
 
 export type ProcedureKind = 'public' | 'authed' | 'tenant' | 'admin'
@@ -23,25 +25,23 @@ const t = withMeta.create({
   // times, so scripts in any language can call the API (see docs/api-reference.md).
   errorFormatter({ shape, error, ctx }) {
     const isProduction = ctx?.services.config.isProduction ?? true
-    const fieldErrors =
+    const validation =
       error.code === 'BAD_REQUEST' && error.cause instanceof z.ZodError
-        ? z.flattenError(error.cause).fieldErrors
-        : undefined
-    const formErrors =
-      error.code === 'BAD_REQUEST' && error.cause instanceof z.ZodError
-        ? z.flattenError(error.cause).formErrors
+        ? fieldErrorsOf(error.cause)
         : undefined
     const internal = error.code === 'INTERNAL_SERVER_ERROR'
     return {
       ...shape,
-      // Internals never reach a client: no SQL, no stack, no library message.
-      message: internal ? 'Something went wrong on our side.' : shape.message,
+      // A code of server/contract/codes.ts, never a sentence: no SQL, no stack, no library
+      // message; the browser words it in the reader's language.
+      message: validation ? 'invalid_input' : apiErrorCode(error),
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         requestId: ctx?.requestId,
-        ...(fieldErrors ? { fieldErrors, formErrors } : {}),
+        // Validation codes by field path ("name", "items.0.title"); formErrors for the input as a whole.
+        ...(validation ?? {}),
         ...(!isProduction && !internal && shape.data.stack ? { stack: shape.data.stack } : {}),
       },
     }
@@ -55,13 +55,12 @@ export const middleware = t.middleware
 
 export const publicProcedure = t.procedure.meta({ kind: 'public' }).use(({ ctx, next }) => {
   // A refused credential is a 401 everywhere, not a silent downgrade to anonymous.
-  if (ctx.authFailure)
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your credentials were not accepted.' })
+  if (ctx.authFailure) throw apiError('credentials_refused')
   return next()
 })
 
 const requireIdentity = t.middleware(({ ctx, next }) => {
-  if (!ctx.identity) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' })
+  if (!ctx.identity) throw apiError('unauthenticated')
   return next({ ctx: { identity: ctx.identity as Identity } })
 })
 
@@ -86,7 +85,7 @@ export const tenantProcedure = authedProcedure.meta({ kind: 'tenant' }).use(inTe
 export function requireRole(role: Identity['role']) {
   return t.middleware(({ ctx, next }) => {
     if (ctx.identity?.role !== role) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'This needs the admin role in your clinic.' })
+      throw apiError('forbidden')
     }
     return next()
   })

@@ -1,7 +1,7 @@
 // The real sign-in in a real browser: our app, the bundled OIDC provider, back again.
 import { expect, test } from '@playwright/test'
 import { demoClinics } from '#infra/local/demo-accounts.ts'
-import { fillProviderSignIn as signInAtProvider, providerInteraction } from './support.ts'
+import { fillProviderSignIn as signInAtProvider, providerInteraction, setLocale } from './support.ts'
 import { openAccountMenu } from './workspace-support.ts'
 
 const clinic = demoClinics[0]!
@@ -17,6 +17,8 @@ test('a therapist signs in through the provider and signs out for good', async (
 
   await signInAtProvider(page, therapist.email, therapist.password)
   await expect(page).toHaveURL(/\/app$/)
+  await setLocale(page, 'en')
+  await page.reload()
   // Who is signed in shows in the account menu.
   await openAccountMenu(page)
   await expect(page.getByTestId('whoami')).toContainText(therapist.name)
@@ -45,6 +47,8 @@ test('an admin of the other clinic lands in their own clinic', async ({ page }) 
   await page.getByRole('link', { name: 'Sign in' }).click()
   await signInAtProvider(page, admin.email, admin.password)
   await expect(page).toHaveURL(/\/app$/)
+  await setLocale(page, 'en')
+  await page.reload()
   await openAccountMenu(page)
   await expect(page.getByTestId('clinic')).toHaveText(other.name)
   await expect(page.getByTestId('role')).toHaveText('admin')

@@ -10,8 +10,12 @@ export async function waitForHydration(page: Page) {
 }
 
 /** Signs in through the real provider pages and waits until the workspace is interactive. */
-export async function signInToWorkspace(page: Page, account: DemoAccount) {
-  await signIn(page, account)
+export async function signInToWorkspace(
+  page: Page,
+  account: DemoAccount,
+  options: { locale?: 'de' | 'en' | null } = {},
+) {
+  await signIn(page, account, options)
   await waitForHydration(page)
 }
 
@@ -24,7 +28,7 @@ export async function reload(page: Page) {
 /** Opens the account menu at the foot of the sidebar and returns it. */
 export async function openAccountMenu(page: Page): Promise<Locator> {
   await waitForHydration(page)
-  await page.getByRole('button', { name: /^Account: / }).click()
+  await page.getByRole('button', { name: /^(Account|Konto): / }).click()
   const menu = page.getByRole('menu')
   await expect(menu).toBeVisible()
   return menu

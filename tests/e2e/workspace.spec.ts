@@ -41,7 +41,7 @@ test('a therapist files a conversation in a folder by menu and by drag, finds it
   const renameDialog = page.getByRole('dialog', { name: 'Rename conversation' })
   await renameDialog.getByLabel('Title').fill('   ')
   await renameDialog.getByRole('button', { name: 'Save' }).click()
-  await expect(renameDialog.getByRole('alert')).toHaveText('Give the conversation a title')
+  await expect(renameDialog.getByRole('alert')).toHaveText('This cannot be empty.')
   await renameDialog.getByRole('button', { name: 'Cancel' }).click()
   await expect(renameDialog).toBeHidden()
 

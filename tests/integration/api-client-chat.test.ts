@@ -201,7 +201,7 @@ describe('streamChat', () => {
       const before = await messagesOf(conversationId)
       const requests = simulator.requests.length
       const refusal = await refusalOf({ baseUrl: app.url, token, conversationId, content: 'Hallo' })
-      expect(refusal).toMatchObject({ status: 404, code: 'not_found', message: 'Conversation not found.' })
+      expect(refusal).toMatchObject({ status: 404, code: 'not_found', message: 'not_found' })
       expect(await messagesOf(conversationId)).toEqual(before)
       expect(simulator.requests.length).toBe(requests)
     }
@@ -262,7 +262,7 @@ describe('streamChat', () => {
     const last = events.at(-1)!
     expect(last).toMatchObject({ type: 'error', status: 'error', code: 'incomplete' })
     if (last.type !== 'error') throw new Error('unreachable')
-    expect(last.message).toMatch(/try again/)
+    expect(last.message).toBe('incomplete')
     expect(textOf(events).length).toBeGreaterThan(0)
     const rows = await messagesOf(conversationId)
     expect(rows[1]).toMatchObject({ status: 'error', error_code: 'incomplete', content: textOf(events) })
@@ -513,9 +513,7 @@ describe('the ask example, run as a script', () => {
         CLINAI_TOKEN: token,
       })
       expect(run.code).toBe(5)
-      expect(run.stderr).toContain(
-        "ClinAI refused the question (409 budget_exhausted): Your clinic's monthly token budget is used up.",
-      )
+      expect(run.stderr).toContain('ClinAI refused the question (409 budget_exhausted): budget_exhausted')
     } finally {
       await owner`update tenants set monthly_token_budget = 2000000 where id = ${fixture.a1.tenantId}`
     }
@@ -528,7 +526,7 @@ describe('the ask example, run as a script', () => {
       CLINAI_TOKEN: token,
     })
     expect(run.code).toBe(6)
-    expect(run.stderr).toContain('The answer ended in error (incomplete): The answer was cut off')
+    expect(run.stderr).toContain('The answer ended in error (incomplete)')
     const rows = await messagesOf(conversationId)
     expect(rows[1]).toMatchObject({ status: 'error', error_code: 'incomplete' })
     expect(run.stdout).toBe(`${rows[1]!.content}\n`)

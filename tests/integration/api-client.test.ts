@@ -284,7 +284,7 @@ describe('createClinaiClient', () => {
     for (const conversationId of [fixture.content.b1.conversationId, fixture.content.a2.conversationId]) {
       const get = await client.conversations.get.query({ conversationId }).catch((caught: unknown) => caught)
       expect(errorCode(get), conversationId).toBe('NOT_FOUND')
-      expect((get as Error).message).toBe('Conversation not found.')
+      expect((get as Error).message).toBe('conversation_not_found')
       const list = await client.messages.list.query({ conversationId }).catch((caught: unknown) => caught)
       expect(errorCode(list), conversationId).toBe('NOT_FOUND')
     }

@@ -47,11 +47,11 @@ describe('conversations: create, rename, move, delete', () => {
     expect(Date.parse(filed.lastMessageAt)).not.toBeNaN()
   })
 
-  it("refuses another person's folder as NOT_FOUND 'Folder not found.' and creates nothing", async () => {
+  it("refuses another person's folder as NOT_FOUND 'folder_not_found' and creates nothing", async () => {
     const before = await owner`select count(*)::int as n from conversations`
     for (const folderId of [fixture.content.a2.folderId, fixture.content.b1.folderId, randomUUID()]) {
       const error = await rejectionOf(api.as(fixture.a1).conversations.create({ title: 'x', folderId }))
-      expect([error.code, error.message]).toEqual(['NOT_FOUND', 'Folder not found.'])
+      expect([error.code, error.message]).toEqual(['NOT_FOUND', 'folder_not_found'])
     }
     expect((await owner`select count(*)::int as n from conversations`)[0]!.n).toBe(before[0]!.n)
   })
@@ -74,7 +74,7 @@ describe('conversations: create, rename, move, delete', () => {
     const intoForeign = await rejectionOf(
       a1.conversations.move({ conversationId: conversation.id, folderId: fixture.content.a2.folderId }),
     )
-    expect([intoForeign.code, intoForeign.message]).toEqual(['NOT_FOUND', 'Folder not found.'])
+    expect([intoForeign.code, intoForeign.message]).toEqual(['NOT_FOUND', 'folder_not_found'])
     const [row] = await owner`select folder_id, title from conversations where id = ${conversation.id}`
     expect(row).toEqual({ folder_id: null, title: 'after' })
   })
@@ -92,7 +92,7 @@ describe('conversations: create, rename, move, delete', () => {
       (select count(*)::int from messages where conversation_id = ${conversation.id}) as m`
     expect(left).toEqual({ c: 0, m: 0 })
     const again = await rejectionOf(a1.conversations.get({ conversationId: conversation.id }))
-    expect([again.code, again.message]).toEqual(['NOT_FOUND', 'Conversation not found.'])
+    expect([again.code, again.message]).toEqual(['NOT_FOUND', 'conversation_not_found'])
   })
 
   it("answers another person's conversation exactly like a missing one", async () => {
@@ -106,7 +106,7 @@ describe('conversations: create, rename, move, delete', () => {
       const error = await rejectionOf(a1.conversations.rename({ conversationId, title: 'mine now' }))
       answers.push([error.code, error.message])
     }
-    expect(answers).toEqual(Array(3).fill(['NOT_FOUND', 'Conversation not found.']))
+    expect(answers).toEqual(Array(3).fill(['NOT_FOUND', 'conversation_not_found']))
     const titles =
       await owner`select title from conversations where id in ${owner([fixture.content.a2.conversationId, fixture.content.b1.conversationId])} order by title`
     expect(titles.map((r) => r.title)).toEqual(['Conversation a2', 'Conversation b1'])
@@ -199,7 +199,7 @@ describe('conversations.list', () => {
     const error = await rejectionOf(
       api.as(user).conversations.list({ folderId: fixture.content.a1.folderId }),
     )
-    expect([error.code, error.message]).toEqual(['NOT_FOUND', 'Folder not found.'])
+    expect([error.code, error.message]).toEqual(['NOT_FOUND', 'folder_not_found'])
     const messageCursor = Buffer.from(`messages|1|user|${randomUUID()}`).toString('base64url')
     for (const input of [
       { cursor: 'not a cursor' },
@@ -293,7 +293,7 @@ describe('conversations.get and messages.list', () => {
     expect(nextCursor).not.toBeNull()
     for (const conversationId of [fixture.content.a2.conversationId, fixture.content.b1.conversationId]) {
       const error = await rejectionOf(a1.messages.list({ conversationId, cursor: nextCursor }))
-      expect([error.code, error.message]).toEqual(['NOT_FOUND', 'Conversation not found.'])
+      expect([error.code, error.message]).toEqual(['NOT_FOUND', 'conversation_not_found'])
     }
     const bounded = await api.http(fixture.a1, 'query', 'conversations.get', {
       conversationId: conversation.id,

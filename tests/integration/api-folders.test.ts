@@ -49,7 +49,7 @@ describe('folders', () => {
       api.as(fixture.a2).folders.rename({ folderId: folder.id, name: 'Taken over' }),
     )
     expect(refused.code).toBe('NOT_FOUND')
-    expect(refused.message).toBe('Folder not found.')
+    expect(refused.message).toBe('folder_not_found')
     const [row] = await owner`select name from folders where id = ${folder.id}`
     expect(row!.name).toBe('New name')
   })
@@ -84,7 +84,7 @@ describe('folders', () => {
     const missing = await rejectionOf(
       api.as(fixture.a1).folders.delete({ folderId: '00000000-0000-4000-8000-000000000000' }),
     )
-    expect([foreign.code, foreign.message]).toEqual(['NOT_FOUND', 'Folder not found.'])
+    expect([foreign.code, foreign.message]).toEqual(['NOT_FOUND', 'folder_not_found'])
     expect([missing.code, missing.message]).toEqual([foreign.code, foreign.message])
     const [row] =
       await owner`select count(*)::int as n from conversations where folder_id = ${fixture.content.b1.folderId}`

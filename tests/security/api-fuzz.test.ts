@@ -245,10 +245,14 @@ async function httpSafely(caller: FixtureUser, procedure: ProcedureInfo, input: 
   expect(status, `${procedure.path} over HTTP with ${json?.slice(0, 200)}`).toBeLessThan(500)
 }
 
-/** Rows that must not change: all of them, except rows the caller created during the run (and, for an admin, their clinic's settings). */
+/**
+ * Rows that must not change: all of them, except rows the caller created during the run, the
+ * caller's own person row (their preferences) and, for an admin, their clinic's settings.
+ */
 function othersRows(caller: FixtureUser, since: string) {
   return (table: TableInfo) => {
     if (table.name === 'tenants') return caller.role === 'admin' ? `id <> '${caller.tenantId}'` : null
+    if (table.name === 'users') return `id <> '${caller.userId}'`
     if (!table.ownerColumn) return null
     return `not ("${table.ownerColumn}" = '${caller.userId}' and created_at >= '${since}'::timestamptz)`
   }

@@ -3,13 +3,14 @@
 // typed is never lost: a refused message goes back into the composer.
 import { useRevalidator } from '@remix-run/react'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import type { ConversationSummary } from '#server/services/conversations/conversations.ts'
 import type { MessagePage, MessageView } from '#server/services/messages/messages.ts'
 import { fetchEarlierMessages } from './api.ts'
 import { Composer } from './composer.tsx'
 import type { DisplayMessage } from './message.tsx'
 import { MessageList } from './message-list.tsx'
-import { answerError, REFUSAL_TITLES } from './notices.ts'
+import { answerError, refusalNotice } from './notices.ts'
 import { isActive, useChatStream, type LiveExchange, type Refusal } from './use-chat-stream.ts'
 
 export type ConversationView = ConversationSummary & { messages: MessagePage }
@@ -25,6 +26,7 @@ export function ChatPane({
   conversation: ConversationView
   maxInputChars: number
 }) {
+  const { t } = useTranslation()
   const revalidator = useRevalidator()
   const revalidate = useRef(revalidator.revalidate)
   revalidate.current = revalidator.revalidate
@@ -39,7 +41,7 @@ export function ChatPane({
     onStart: (event) => {
       // The first exchange names the conversation: the tab follows at once.
       setLiveTitle(event.title)
-      document.title = `${event.title} · ClinAI`
+      document.title = t('meta.conversation', { title: event.title })
     },
     onSettled: () => revalidate.current(),
   })
@@ -273,14 +275,15 @@ function useEarlierMessages(conversation: ConversationView) {
 }
 
 function useAnnouncements(live: LiveExchange | null, announce: (text: string) => void) {
+  const { t } = useTranslation()
   const phase = live?.phase
   const errorCode = live?.errorCode ?? null
   useEffect(() => {
-    if (phase === 'streaming') announce('The assistant is answering.')
-    else if (phase === 'complete') announce('The answer is complete.')
-    else if (phase === 'stopped') announce('The answer was stopped.')
-    else if (phase === 'error') announce(`${answerError(errorCode).title}.`)
-  }, [phase, errorCode, announce])
+    if (phase === 'streaming') announce(t('chat.announceStreaming'))
+    else if (phase === 'complete') announce(t('chat.announceComplete'))
+    else if (phase === 'stopped') announce(t('chat.announceStopped'))
+    else if (phase === 'error') announce(`${answerError(t, errorCode).title}.`)
+  }, [phase, errorCode, announce, t])
 }
 
 function RefusalNotice({
@@ -294,6 +297,8 @@ function RefusalNotice({
   onRetry: () => void
   onDismiss: () => void
 }) {
+  const { t } = useTranslation()
+  const notice = refusalNotice(t, refusal.code, refusal.reason)
   const secondsLeft = useSecondsUntil(refusal.retryAt)
   const [initialWait] = useState(secondsLeft)
   const waiting = secondsLeft > 0
@@ -306,23 +311,20 @@ function RefusalNotice({
         className="mx-auto flex max-w-3xl flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-amber-400 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50"
       >
         <p className="min-w-0 flex-1">
-          <strong>{REFUSAL_TITLES[refusal.code]}.</strong>{' '}
+          <strong>{notice.title}.</strong>{' '}
           {refusal.retryAt === null ? (
-            refusal.message
+            notice.message
           ) : (
-            // The server's sentence names the wait as it was when sent; this one counts down,
-            // visibly only, so the alert is not read out again every second.
+            // The wait counts down visibly only, so the alert is not read out again every second.
             <>
-              You are sending messages very quickly.{' '}
+              {notice.message}{' '}
               <span aria-hidden="true">
-                {waiting ? `You can try again in ${secondsLeft} s.` : 'You can try again now.'}
+                {waiting ? t('chat.retryIn', { seconds: secondsLeft }) : t('chat.retryNow')}
               </span>
-              <span className="sr-only">You can try again in {initialWait} seconds.</span>
+              <span className="sr-only">{t('chat.retryInSeconds', { count: initialWait })}</span>
             </>
           )}
-          {'content' in refusal.request && refusal.code !== 'unauthenticated'
-            ? ' Your message is still in the box below.'
-            : ''}
+          {'content' in refusal.request && refusal.code !== 'unauthenticated' ? t('chat.stillInBox') : ''}
         </p>
         <div className="flex gap-2">
           {refusal.code === 'unauthenticated' ? (
@@ -330,7 +332,7 @@ function RefusalNotice({
               href={`/auth/sign-in?returnTo=${encodeURIComponent(typeof window === 'undefined' ? '/app' : window.location.pathname)}`}
               className="rounded-md bg-amber-800 px-3 py-1 font-semibold text-white hover:bg-amber-900 dark:bg-amber-200 dark:text-amber-950"
             >
-              Sign in again
+              {t('chat.signInAgain')}
             </a>
           ) : (
             <button
@@ -339,7 +341,7 @@ function RefusalNotice({
               disabled={waiting || !canRetry}
               className="rounded-md bg-amber-800 px-3 py-1 font-semibold text-white hover:bg-amber-900 disabled:cursor-not-allowed disabled:opacity-60 dark:bg-amber-200 dark:text-amber-950 dark:hover:bg-amber-100"
             >
-              Try again
+              {t('chat.tryAgain')}
             </button>
           )}
           <button
@@ -347,7 +349,7 @@ function RefusalNotice({
             onClick={onDismiss}
             className="rounded-md px-3 py-1 font-medium text-amber-950 hover:bg-amber-100 dark:text-amber-50 dark:hover:bg-amber-900"
           >
-            Dismiss
+            {t('chat.dismiss')}
           </button>
         </div>
       </div>

@@ -1,6 +1,8 @@
 // Where the user writes: Enter sends, Shift+Enter adds a line, and while an answer
 // streams the Send button becomes Stop (Esc works too).
 import { useEffect, useId, type RefObject } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useFormat } from '#app/i18n/format.ts'
 
 const MAX_HEIGHT_PX = 192
 
@@ -25,6 +27,8 @@ export function Composer({
   maxChars: number
   textareaRef: RefObject<HTMLTextAreaElement>
 }) {
+  const { t } = useTranslation()
+  const format = useFormat()
   const id = useId()
   const tooLong = value.length > maxChars
   const nearLimit = value.length > maxChars * 0.9
@@ -51,7 +55,7 @@ export function Composer({
           htmlFor={`${id}-message`}
           className="mb-1 block text-sm font-medium text-slate-800 dark:text-slate-200"
         >
-          Message
+          {t('chat.composerLabel')}
         </label>
         <div className="flex items-end gap-2">
           <textarea
@@ -63,7 +67,7 @@ export function Composer({
             disabled={busy}
             aria-describedby={`${id}-hint`}
             aria-invalid={tooLong || undefined}
-            placeholder="Ask the assistant…"
+            placeholder={t('chat.placeholder')}
             onChange={(event) => onChange(event.target.value)}
             onKeyDown={(event) => {
               if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return
@@ -80,7 +84,7 @@ export function Composer({
               aria-keyshortcuts="Escape"
               className="min-w-[5.5rem] rounded-lg border border-slate-400 bg-white px-4 py-2.5 font-semibold text-slate-900 hover:bg-slate-100 disabled:opacity-60 dark:border-slate-500 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700"
             >
-              Stop
+              {t('chat.stop')}
             </button>
           ) : (
             <button
@@ -88,18 +92,18 @@ export function Composer({
               disabled={!canSend}
               className="min-w-[5.5rem] rounded-lg bg-blue-700 px-4 py-2.5 font-semibold text-white hover:bg-blue-800 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-700 dark:bg-blue-300 dark:text-slate-950 dark:hover:bg-blue-200 dark:disabled:bg-slate-700 dark:disabled:text-slate-300"
             >
-              Send
+              {t('chat.send')}
             </button>
           )}
         </div>
         <div className="mt-1 flex justify-between gap-2 text-xs text-slate-700 dark:text-slate-300">
           <p id={`${id}-hint`}>
-            {busy ? 'Esc or Stop ends the answer here.' : 'Enter sends, Shift+Enter adds a line.'}
-            {tooLong ? ` Too long: shorten it to ${maxChars.toLocaleString('en')} characters.` : ''}
+            {busy ? t('chat.hintBusy') : t('chat.hintIdle')}
+            {tooLong ? t('chat.tooLong', { max: format.number(maxChars) }) : ''}
           </p>
           {nearLimit ? (
             <p className={tooLong ? 'font-semibold text-red-800 dark:text-red-200' : ''}>
-              {value.length.toLocaleString('en')} / {maxChars.toLocaleString('en')}
+              {t('chat.counter', { length: format.number(value.length), max: format.number(maxChars) })}
             </p>
           ) : null}
         </div>

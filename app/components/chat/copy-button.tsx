@@ -1,5 +1,6 @@
 // "Copy" with visible and announced feedback; the clipboard may refuse (no permission, no HTTPS).
 import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 
 type CopyState = 'idle' | 'copied' | 'failed'
 
@@ -12,6 +13,7 @@ export function CopyButton({
   what: string
   className?: string
 }) {
+  const { t } = useTranslation()
   const [state, setState] = useState<CopyState>('idle')
   useEffect(() => {
     if (state === 'idle') return
@@ -31,11 +33,15 @@ export function CopyButton({
   return (
     <>
       <button type="button" onClick={() => void copy()} className={className ?? actionButton}>
-        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
+        {state === 'copied' ? t('chat.copied') : state === 'failed' ? t('chat.copyFailed') : t('chat.copy')}
         {state === 'idle' ? <span className="sr-only"> {what}</span> : null}
       </button>
       <span className="sr-only" aria-live="polite">
-        {state === 'copied' ? `${what} copied to the clipboard` : state === 'failed' ? 'Copying failed' : ''}
+        {state === 'copied'
+          ? t('chat.copiedAnnounce', { what })
+          : state === 'failed'
+            ? t('chat.copyFailedAnnounce')
+            : ''}
       </span>
     </>
   )

@@ -1,10 +1,14 @@
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
+import { I18nextProvider } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
+import { createI18n } from '#app/i18n/instance.ts'
 import { MarkdownText, safeUrl } from './markdown.tsx'
 
+const i18n = createI18n('en')
+
 function render(text: string) {
-  return renderToStaticMarkup(createElement(MarkdownText, { text }))
+  return renderToStaticMarkup(createElement(I18nextProvider, { i18n }, createElement(MarkdownText, { text })))
 }
 
 describe('MarkdownText', () => {

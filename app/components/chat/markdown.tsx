@@ -2,6 +2,7 @@
 // links go only to http(s) and mailto and open in a new tab without an opener, and
 // images are never loaded: an image becomes a link, so a beacon URL in an answer is
 // never requested unless someone chooses to open it.
+import { useTranslation } from 'react-i18next'
 import { memo, type ReactNode } from 'react'
 import Markdown, { type Components } from 'react-markdown'
 import remarkGfm from 'remark-gfm'
@@ -100,6 +101,7 @@ const components: Components = {
 }
 
 function CodeBlock({ code, children }: { code: string; children: ReactNode }) {
+  const { t } = useTranslation()
   return (
     <div className="group relative my-2">
       <pre className="overflow-x-auto rounded-md bg-slate-100 p-3 pr-20 text-sm dark:bg-slate-950 [&>code]:bg-transparent [&>code]:p-0">
@@ -108,7 +110,7 @@ function CodeBlock({ code, children }: { code: string; children: ReactNode }) {
       <div className="absolute right-1 top-1">
         <CopyButton
           text={() => code}
-          what="code"
+          what={t('chat.copyWhat.code')}
           className="rounded-md border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium text-slate-800 hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700"
         />
       </div>

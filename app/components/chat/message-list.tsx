@@ -2,6 +2,7 @@
 // when the reader is already there, and keeps the view still when earlier messages
 // are loaded above.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { Message, type DisplayMessage } from './message.tsx'
 
 // useLayoutEffect warns during server rendering; nothing scrolls there anyway.
@@ -26,6 +27,7 @@ export function MessageList({
   /** Changes when the user sends: scroll to the bottom whatever the position. */
   stickToBottom: number
 }) {
+  const { t } = useTranslation()
   const scroller = useRef<HTMLDivElement>(null)
   const keepFromBottom = useRef<number | null>(null)
   const firstKey = useRef(messages[0]?.key)
@@ -99,7 +101,7 @@ export function MessageList({
         // Focusable, so the history scrolls with the keyboard too.
         tabIndex={0}
         role="region"
-        aria-label="Messages"
+        aria-label={t('chat.messages')}
         className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 [overflow-anchor:none] sm:px-6"
       >
         <div className="mx-auto flex max-w-3xl flex-col gap-3">
@@ -111,20 +113,20 @@ export function MessageList({
                 disabled={earlier.loading}
                 className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800"
               >
-                {earlier.loading ? 'Loading earlier messages…' : 'Load earlier messages'}
+                {earlier.loading ? t('chat.loadingEarlier') : t('chat.loadEarlier')}
               </button>
               {earlier.failed ? (
                 <p role="alert" className="text-sm text-red-800 dark:text-red-200">
-                  Earlier messages could not be loaded. Try again.
+                  {t('chat.earlierFailed')}
                 </p>
               ) : null}
             </div>
           ) : null}
           {messages.length === 0 ? (
             <p className="py-12 text-center text-slate-700 dark:text-slate-300">
-              Ask the assistant about your work: structuring a session, drafting a note, reviewing a plan.
+              {t('chat.emptyIntro')}
               <br />
-              Answers are suggestions; clinical decisions stay with you.
+              {t('chat.emptyNote')}
             </p>
           ) : null}
           {messages.map((message) => {
@@ -151,7 +153,7 @@ export function MessageList({
           onClick={jumpToLatest}
           className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full border border-slate-300 bg-white px-4 py-1.5 text-sm font-medium text-slate-900 shadow-md hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700"
         >
-          {busy ? 'Jump to the answer being written' : 'Jump to the latest message'}
+          {busy ? t('chat.jumpToAnswer') : t('chat.jumpToLatest')}
         </button>
       ) : null}
     </div>

@@ -1,5 +1,6 @@
 // One message: the user's as plain text, the assistant's as safe Markdown, with its
 // state (writing, stopped, failed) and actions (copy, regenerate, try again).
+import { useTranslation } from 'react-i18next'
 import { CopyButton, actionButton } from './copy-button.tsx'
 import { MarkdownText } from './markdown.tsx'
 import { answerError } from './notices.ts'
@@ -33,6 +34,7 @@ export function Message({
   onRegenerate: () => void
   onRefresh: () => void
 }) {
+  const { t } = useTranslation()
   const { role, content, status } = message
   const writing = status === 'pending' || status === 'streaming'
   if (role === 'user') {
@@ -42,7 +44,7 @@ export function Message({
         data-role="user"
         data-status={status}
         className="flex flex-col items-end"
-        aria-label="Your message"
+        aria-label={t('chat.yourMessage')}
       >
         <div
           data-testid="message-text"
@@ -52,16 +54,16 @@ export function Message({
         </div>
         <div className="mt-1 flex min-h-8 items-center gap-1">
           {status === 'pending' ? (
-            <span className="px-2 text-sm text-slate-600 dark:text-slate-300">Sending…</span>
+            <span className="px-2 text-sm text-slate-600 dark:text-slate-300">{t('chat.sending')}</span>
           ) : (
-            <CopyButton text={() => content} what="message" />
+            <CopyButton text={() => content} what={t('chat.copyWhat.message')} />
           )}
         </div>
       </article>
     )
   }
 
-  const failure = status === 'error' ? answerError(message.errorCode) : null
+  const failure = status === 'error' ? answerError(t, message.errorCode) : null
   return (
     <article
       data-testid="message"
@@ -69,14 +71,14 @@ export function Message({
       data-status={status}
       data-live={message.live || undefined}
       className="flex flex-col items-start"
-      aria-label="Answer"
+      aria-label={t('chat.answer')}
     >
       <div className="w-full max-w-[95%] rounded-2xl rounded-bl-md border border-slate-200 bg-white px-4 py-3 text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
         <div className="min-h-6 break-words" aria-live={message.live ? 'polite' : undefined}>
           <div data-testid="message-text">{content ? <MarkdownText text={content} /> : null}</div>
           {!content && writing ? (
             <span className="inline-flex items-center gap-1 py-2">
-              <span className="sr-only">The assistant is writing…</span>
+              <span className="sr-only">{t('chat.writing')}</span>
               <span
                 aria-hidden="true"
                 className="h-2 w-2 animate-pulse rounded-full motion-reduce:animate-none bg-slate-500 dark:bg-slate-400"
@@ -92,7 +94,7 @@ export function Message({
             </span>
           ) : null}
           {!content && status === 'complete' ? (
-            <span className="italic text-slate-600 dark:text-slate-300">The answer is empty.</span>
+            <span className="italic text-slate-600 dark:text-slate-300">{t('chat.emptyAnswer')}</span>
           ) : null}
         </div>
         {status === 'stopped' ? (
@@ -101,11 +103,9 @@ export function Message({
             className="mt-2 flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300"
           >
             <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-amber-900 dark:bg-amber-900 dark:text-amber-100">
-              Stopped
+              {t('chat.stopped')}
             </span>
-            {content
-              ? 'The answer was stopped before it finished.'
-              : 'The answer was stopped before it began.'}
+            {content ? t('chat.stoppedPartial') : t('chat.stoppedBefore')}
           </p>
         ) : null}
         {failure ? (
@@ -122,26 +122,26 @@ export function Message({
                 onClick={onRegenerate}
                 className="rounded-md bg-red-700 px-3 py-1 font-semibold text-white hover:bg-red-800 dark:bg-red-200 dark:text-red-950 dark:hover:bg-red-100"
               >
-                Try again
+                {t('chat.tryAgain')}
               </button>
             ) : null}
           </div>
         ) : null}
         {status === 'streaming' && !message.live ? (
           <p data-testid="message-state" className="mt-2 text-sm text-slate-700 dark:text-slate-300">
-            This answer is still being written.{' '}
+            {t('chat.stillWriting')}{' '}
             <button type="button" onClick={onRefresh} className={actionButton}>
-              Refresh
+              {t('chat.refresh')}
             </button>
           </p>
         ) : null}
       </div>
       {/* Always rendered, hidden while writing, so nothing below moves when the answer ends. */}
       <div className={`mt-1 flex min-h-8 items-center gap-1 ${writing ? 'invisible' : ''}`}>
-        {content && !writing ? <CopyButton text={() => content} what="answer" /> : null}
+        {content && !writing ? <CopyButton text={() => content} what={t('chat.copyWhat.answer')} /> : null}
         {canRegenerate ? (
           <button type="button" onClick={onRegenerate} className={actionButton}>
-            Regenerate
+            {t('chat.regenerate')}
           </button>
         ) : null}
       </div>

@@ -4,8 +4,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ChatEvent, ChatRefusal, ChatRequest, ChatStartEvent } from '#server/chat/events.ts'
 import { chatUrl } from './api.ts'
-import { REFUSAL_TITLES, type AnswerErrorCode, type RefusalCode } from './notices.ts'
 import { SseDecoder } from '#server/client/sse.ts'
+import { isChatInputProblem, type ChatInputProblem } from '#server/contract/codes.ts'
+import { refusalCode, type AnswerErrorCode, type RefusalCode } from './notices.ts'
 
 export type LivePhase = 'sending' | 'streaming' | 'complete' | 'stopped' | 'error'
 
@@ -26,7 +27,8 @@ export interface LiveExchange {
 /** The server refused before storing anything (or could not be reached). */
 export interface Refusal {
   code: RefusalCode
-  message: string
+  /** With `invalid_input`: what was wrong. */
+  reason?: ChatInputProblem
   /** When a rate-limited request may be tried again (epoch ms). */
   retryAt: number | null
   request: ChatRequest
@@ -88,12 +90,7 @@ export function useChatStream({
         } catch {
           if (abort.signal.aborted) return 'aborted'
           setLive(null)
-          setRefusal({
-            code: 'network',
-            message: 'Check your connection and try again. Nothing was sent.',
-            retryAt: null,
-            request,
-          })
+          setRefusal({ code: 'network', retryAt: null, request })
           return 'refused'
         }
 
@@ -207,17 +204,8 @@ async function readRefusal(response: Response, request: ChatRequest): Promise<Re
   const retryAfterSeconds =
     error?.retryAfterSeconds ?? (response.status === 429 && header > 0 ? header : undefined)
   return {
-    // A code this page does not know (a proxy's, or a newer server's) reads as a plain refusal.
-    code:
-      error?.code && Object.hasOwn(REFUSAL_TITLES, error.code)
-        ? error.code
-        : response.status === 401
-          ? 'unauthenticated'
-          : 'unknown',
-    message:
-      typeof error?.message === 'string' && error.message
-        ? error.message
-        : 'Something went wrong on our side. Your text is still here; try again.',
+    code: refusalCode(error?.code, response.status),
+    ...(isChatInputProblem(error?.reason) ? { reason: error.reason } : {}),
     retryAt: retryAfterSeconds ? Date.now() + retryAfterSeconds * 1000 : null,
     request,
   }

@@ -3,6 +3,7 @@
 import * as AlertDialog from '@radix-ui/react-alert-dialog'
 import * as Dialog from '@radix-ui/react-dialog'
 import type { ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
 import { button, cx } from './styles.ts'
 
 const overlay = 'fixed inset-0 z-40 bg-slate-950/50'
@@ -89,10 +90,11 @@ export const ConfirmCancel = AlertDialog.Cancel
 
 /** The "Cancel" of a confirmation: closes it and returns focus to what opened it. */
 export function ConfirmCancelButton() {
+  const { t } = useTranslation()
   return (
     <ConfirmCancel asChild>
       <button type="button" className={button.secondary}>
-        Cancel
+        {t('dialog.cancel')}
       </button>
     </ConfirmCancel>
   )

@@ -1,14 +1,21 @@
 // The account menu at the foot of the sidebar: who I am, my clinic and role, my
-// token use this month against the clinic's budget, personal access tokens, sign out.
+// token use this month against the clinic's budget, my language, personal access
+// tokens, sign out.
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
+import { useFetcher } from '@remix-run/react'
 import { useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { cx, menu } from '#app/components/ui/styles.ts'
+import { useFormat } from '#app/i18n/format.ts'
+import { PREFERENCES_ACTION } from '#app/i18n/preferences.ts'
 import { TokensDialog } from './tokens-dialog.tsx'
 import type { WorkspaceData } from './workspace-data.ts'
 
-const numbers = new Intl.NumberFormat('en')
-
 export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) {
+  const { t } = useTranslation()
+  const preferences = useFetcher({ key: 'preferences' })
+  const pendingLocale = preferences.formData?.get('locale')
+  const chosen = typeof pendingLocale === 'string' ? pendingLocale : (me.user.locale ?? 'clinic')
   const [tokensOpen, setTokensOpen] = useState(false)
   const trigger = useRef<HTMLButtonElement>(null)
   const signOutForm = useRef<HTMLFormElement>(null)
@@ -34,7 +41,7 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
             {initials}
           </span>
           <span className="min-w-0">
-            <span className="sr-only">Account: </span>
+            <span className="sr-only">{t('account.trigger')}</span>
             <span className="block truncate text-sm font-medium">{me.user.name}</span>
             <span className="block truncate text-xs text-slate-600 dark:text-slate-300">
               {me.clinic.name}
@@ -52,17 +59,17 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
           >
             <div id="account-who" className="px-2.5 py-2">
               <p data-testid="whoami" className="text-sm">
-                Signed in as <strong className="font-semibold">{me.user.name}</strong>
+                {t('account.signedInAs')} <strong className="font-semibold">{me.user.name}</strong>
                 <span className="block truncate text-slate-600 dark:text-slate-300">{me.user.email}</span>
               </p>
               <p className="mt-1 text-sm">
-                Clinic:{' '}
+                {t('account.clinic')}{' '}
                 <strong data-testid="clinic" className="font-semibold">
                   {me.clinic.name}
                 </strong>{' '}
-                · Role:{' '}
+                · {t('account.role')}{' '}
                 <strong data-testid="role" className="font-semibold">
-                  {me.user.role}
+                  {t(`account.roles.${me.user.role}`)}
                 </strong>
               </p>
             </div>
@@ -71,11 +78,42 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
               <UsageMeter usage={usage} />
             </div>
             <DropdownMenu.Separator className={menu.separator} />
+            <DropdownMenu.Label className={menu.label} id="account-language">
+              {t('account.language')}
+            </DropdownMenu.Label>
+            <DropdownMenu.RadioGroup
+              aria-labelledby="account-language"
+              value={chosen}
+              onValueChange={(locale) =>
+                // Stored on the person; the page follows at once, without reloading (see root.tsx).
+                preferences.submit({ locale }, { method: 'post', action: PREFERENCES_ACTION })
+              }
+            >
+              {(['de', 'en', 'clinic'] as const).map((value) => (
+                <DropdownMenu.RadioItem
+                  key={value}
+                  value={value}
+                  // The language's own name, in that language.
+                  lang={value === 'clinic' ? undefined : value}
+                  className={cx(menu.item, 'relative pl-7')}
+                >
+                  <DropdownMenu.ItemIndicator className="absolute left-2 inline-flex">
+                    <span aria-hidden="true">✓</span>
+                  </DropdownMenu.ItemIndicator>
+                  {value === 'clinic'
+                    ? t('account.languageFollowClinic', {
+                        language: t(`languages.${me.clinic.defaultLocale}`),
+                      })
+                    : t(`languages.${value}`)}
+                </DropdownMenu.RadioItem>
+              ))}
+            </DropdownMenu.RadioGroup>
+            <DropdownMenu.Separator className={menu.separator} />
             <DropdownMenu.Item className={menu.item} onSelect={() => setTokensOpen(true)}>
-              Personal access tokens…
+              {t('account.tokens')}
             </DropdownMenu.Item>
             <DropdownMenu.Item className={menu.item} onSelect={() => signOutForm.current?.submit()}>
-              Sign out
+              {t('account.signOut')}
             </DropdownMenu.Item>
           </DropdownMenu.Content>
         </DropdownMenu.Portal>
@@ -86,13 +124,15 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
 }
 
 function UsageMeter({ usage }: { usage: WorkspaceData['usage'] }) {
+  const { t } = useTranslation()
+  const format = useFormat()
   const budget = Math.max(usage.monthlyBudget, 1)
   const mine = Math.min(usage.myTokens / budget, 1)
   const clinic = Math.min(usage.clinicTokens / budget, 1)
   const percent = (share: number) => `${Math.round(share * 1000) / 10}%`
   return (
     <div className="text-sm">
-      <p className="font-medium">Your tokens this month</p>
+      <p className="font-medium">{t('account.usageHeading')}</p>
       <div
         aria-hidden="true"
         data-usage-bar
@@ -108,10 +148,19 @@ function UsageMeter({ usage }: { usage: WorkspaceData['usage'] }) {
         />
       </div>
       <p className="mt-2 text-xs text-slate-600 dark:text-slate-300" data-testid="usage">
-        You: {numbers.format(usage.myTokens)} tokens ({percent(mine)} of the budget).
+        {t('account.usageMine', {
+          count: usage.myTokens,
+          formatted: format.number(usage.myTokens),
+          percent: format.percent(mine),
+        })}
         <br />
-        Clinic: {numbers.format(usage.clinicTokens)} of {numbers.format(usage.monthlyBudget)} (
-        {percent(clinic)}), {numbers.format(usage.remaining)} left in {usage.month}.
+        {t('account.usageClinic', {
+          used: format.number(usage.clinicTokens),
+          budget: format.number(usage.monthlyBudget),
+          percent: format.percent(clinic),
+          left: format.number(usage.remaining),
+          month: format.month(usage.month),
+        })}
       </p>
     </div>
   )

@@ -11,10 +11,12 @@ import {
   type SubmitFunction,
 } from '@remix-run/react'
 import { useCallback, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { ConfirmCancelButton, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
 import { ChevronRightIcon, DotsIcon } from '#app/components/ui/icons.tsx'
 import { button, cx, field, menu } from '#app/components/ui/styles.ts'
 import type { WorkspaceActionResult } from '#app/routes/app.tsx'
+import { refusalText } from '#app/utils/refusal.ts'
 import { sidebarSearch } from '#app/utils/sidebar-state.ts'
 import { DialogForm, TextField } from './dialog-form.tsx'
 import {
@@ -43,11 +45,16 @@ export function ConversationList({
   view: WorkspaceData['view']
   hasMore: boolean
 }) {
+  const { t } = useTranslation()
   const navigation = useNavigation()
   const location = useLocation()
   const current = folders.find((folder) => folder.id === view.folder)
   const heading =
-    view.folder === null ? 'All conversations' : view.folder === 'none' ? 'No folder' : (current?.name ?? '')
+    view.folder === null
+      ? t('folders.all')
+      : view.folder === 'none'
+        ? t('folders.none')
+        : (current?.name ?? '')
   const moreParams = new URLSearchParams(location.search)
   moreParams.set('pages', String(view.pages + 1))
   const loadingMore =
@@ -65,10 +72,10 @@ export function ConversationList({
       {conversations.length === 0 ? (
         <p className="mt-2 px-2 text-sm text-slate-600 dark:text-slate-300">
           {view.folder === null
-            ? 'No conversations yet. Start one with “New conversation” above.'
+            ? t('conversations.emptyAll')
             : view.folder === 'none'
-              ? 'Every conversation is in a folder.'
-              : 'This folder is empty. Drag a conversation onto it, or use a conversation’s menu › Move to folder.'}
+              ? t('conversations.emptyNone')
+              : t('conversations.emptyFolder')}
         </p>
       ) : (
         <ul className="mt-1 space-y-0.5" aria-labelledby="conversations-heading">
@@ -91,7 +98,7 @@ export function ConversationList({
           className={cx(button.secondary, 'mt-2 w-full')}
           aria-disabled={loadingMore || undefined}
         >
-          {loadingMore ? 'Loading…' : 'Load more'}
+          {loadingMore ? t('conversations.loading') : t('conversations.loadMore')}
         </Link>
       ) : null}
     </section>
@@ -109,6 +116,7 @@ function ConversationRow({
   view: WorkspaceData['view']
   showFolder: boolean
 }) {
+  const { t } = useTranslation()
   const { id, title } = conversation
   const submit = useSubmit()
   const location = useLocation()
@@ -153,7 +161,7 @@ function ConversationRow({
           <span className="block truncate">{title}</span>
           {showFolder && folderName ? (
             <span className="block truncate text-xs font-normal text-slate-600 dark:text-slate-300">
-              <span className="sr-only">in folder </span>
+              <span className="sr-only">{t('conversations.inFolder')}</span>
               {folderName}
             </span>
           ) : null}
@@ -162,18 +170,18 @@ function ConversationRow({
           <DropdownMenu.Trigger
             ref={trigger}
             className={button.icon}
-            aria-label={`Conversation actions: ${title}`}
+            aria-label={t('conversations.actions', { title })}
           >
             <DotsIcon />
           </DropdownMenu.Trigger>
           <DropdownMenu.Portal>
             <DropdownMenu.Content align="end" sideOffset={4} className={menu.content}>
               <DropdownMenu.Item className={menu.item} onSelect={() => setDialog('rename')}>
-                Rename…
+                {t('conversations.rename')}
               </DropdownMenu.Item>
               <DropdownMenu.Sub>
                 <DropdownMenu.SubTrigger className={menu.item}>
-                  Move to folder
+                  {t('conversations.moveTo')}
                   <ChevronRightIcon className="ml-auto h-4 w-4" />
                 </DropdownMenu.SubTrigger>
                 <DropdownMenu.Portal>
@@ -185,14 +193,14 @@ function ConversationRow({
                       value={folderId ?? ''}
                       onValueChange={(value) => moveConversation(submit, id, value || null)}
                     >
-                      <MoveTarget value="" label="No folder" />
+                      <MoveTarget value="" label={t('folders.none')} />
                       {folders.map((folder) => (
                         <MoveTarget key={folder.id} value={folder.id} label={folder.name} />
                       ))}
                     </DropdownMenu.RadioGroup>
                     {folders.length === 0 ? (
                       <DropdownMenu.Label className={menu.label}>
-                        No folders yet: create one in the sidebar.
+                        {t('conversations.noFolders')}
                       </DropdownMenu.Label>
                     ) : null}
                   </DropdownMenu.SubContent>
@@ -200,7 +208,7 @@ function ConversationRow({
               </DropdownMenu.Sub>
               <DropdownMenu.Separator className={menu.separator} />
               <DropdownMenu.Item className={cx(menu.item, menu.danger)} onSelect={() => setDialog('delete')}>
-                Delete…
+                {t('conversations.delete')}
               </DropdownMenu.Item>
             </DropdownMenu.Content>
           </DropdownMenu.Portal>
@@ -208,24 +216,24 @@ function ConversationRow({
       </div>
       {moveRefusal ? (
         <p role="alert" className={cx(field.error, 'px-2 pb-1 text-xs')}>
-          Not moved: {Object.values(moveRefusal.fieldErrors)[0] ?? moveRefusal.message}
+          {t('conversations.notMoved', { reason: refusalText(t, moveRefusal) })}
         </p>
       ) : null}
       <FormDialog
         open={dialog === 'rename'}
         onOpenChange={onOpenChange}
-        title="Rename conversation"
+        title={t('conversations.renameTitle')}
         returnFocusTo={() => trigger.current}
       >
         <DialogForm
           fields={{ intent: 'conversation.rename', conversationId: id }}
-          submitLabel="Save"
-          busyLabel="Saving…"
+          submitLabel={t('dialog.save')}
+          busyLabel={t('dialog.saving')}
           onDone={close}
         >
           {(errors) => (
             <TextField
-              label="Title"
+              label={t('conversations.titleLabel')}
               name="title"
               defaultValue={title}
               maxLength={200}
@@ -238,8 +246,8 @@ function ConversationRow({
       <ConfirmDialog
         open={dialog === 'delete'}
         onOpenChange={onOpenChange}
-        title={`Delete “${title}”?`}
-        description="The conversation and all its messages are deleted for good. This cannot be undone."
+        title={t('conversations.deleteTitle', { title })}
+        description={t('conversations.deleteText')}
         returnFocusTo={() => trigger.current}
       >
         <DialogForm
@@ -249,8 +257,8 @@ function ConversationRow({
             // Deleting the open conversation leaves for the start page.
             ...(location.pathname === href ? { redirectTo: `/app${sidebarSearch(view)}` } : {}),
           }}
-          submitLabel="Delete conversation"
-          busyLabel="Deleting…"
+          submitLabel={t('conversations.deleteSubmit')}
+          busyLabel={t('dialog.deleting')}
           danger
           onDone={close}
           cancel={<ConfirmCancelButton />}

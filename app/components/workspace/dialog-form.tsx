@@ -2,9 +2,10 @@
 // shows the procedure's refusal inline, and reports success so the dialog closes.
 import { useFetcher } from '@remix-run/react'
 import { useEffect, useId, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
 import { DialogClose } from '#app/components/ui/dialogs.tsx'
 import { button, cx, field } from '#app/components/ui/styles.ts'
-import type { Refusal } from '#app/utils/refusal.ts'
+import { fieldErrorText, refusalText, type Refusal } from '#app/utils/refusal.ts'
 
 /** What the workspace's and the tokens' actions answer. */
 export type ActionResult = { intent: string } & ({ ok: true } | Refusal)
@@ -16,6 +17,7 @@ interface DialogFormProps {
   busyLabel: string
   danger?: boolean
   onDone: () => void
+  /** Renders the visible fields, given each field's problem as a sentence. */
   children?: (fieldErrors: Record<string, string>) => ReactNode
   /** The cancel control; AlertDialog and Dialog each bring their own. */
   cancel?: ReactNode
@@ -33,17 +35,20 @@ export function DialogForm({
   cancel,
   action = '/app',
 }: DialogFormProps) {
+  const { t } = useTranslation()
   const fetcher = useFetcher<ActionResult>()
   const busy = fetcher.state !== 'idle'
   const result = fetcher.data
   useEffect(() => {
     if (fetcher.state === 'idle' && result?.ok) onDone()
   }, [fetcher.state, result, onDone])
-  const fieldErrors = result && !result.ok ? result.fieldErrors : {}
+  const refusal = result && !result.ok ? result : null
+  const fieldErrors = Object.fromEntries(
+    Object.keys(refusal?.fieldErrors ?? {}).map((name) => [name, fieldErrorText(t, refusal, name)!]),
+  )
   // Errors of visible fields show beside them; anything else (a hidden id) shows for the whole form.
   const shownInFields = Object.keys(fieldErrors).some((name) => !(name in fields))
-  const formError =
-    result && !result.ok && !shownInFields ? (Object.values(fieldErrors)[0] ?? result.message) : null
+  const formError = refusal && !shownInFields ? refusalText(t, refusal) : null
   return (
     <fetcher.Form method="post" action={action} className="space-y-4">
       {Object.entries(fields).map(([name, value]) => (
@@ -59,7 +64,7 @@ export function DialogForm({
         {cancel ?? (
           <DialogClose asChild>
             <button type="button" className={button.secondary}>
-              Cancel
+              {t('dialog.cancel')}
             </button>
           </DialogClose>
         )}

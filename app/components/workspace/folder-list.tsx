@@ -3,15 +3,18 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { Link, useActionData, useFetcher, useLocation, useSubmit } from '@remix-run/react'
 import { useCallback, useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
 import { ConfirmCancelButton, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
 import { DotsIcon, FolderIcon, InboxIcon, ListIcon, PlusIcon } from '#app/components/ui/icons.tsx'
 import { button, cx, menu } from '#app/components/ui/styles.ts'
 import type { WorkspaceActionResult } from '#app/routes/app.tsx'
+import { fieldErrorText, refusalText } from '#app/utils/refusal.ts'
 import { moveConversation } from './conversation-list.tsx'
 import { DialogForm, TextField } from './dialog-form.tsx'
 import { CONVERSATION_DRAG_TYPE, type FolderItem, type WorkspaceData } from './workspace-data.ts'
 
 export function FolderList({ folders, view }: { folders: FolderItem[]; view: WorkspaceData['view'] }) {
+  const { t } = useTranslation()
   const location = useLocation()
   // Picking a folder keeps the main pane (an open conversation, search results) as it is.
   const hrefFor = (folder: string | null) => {
@@ -28,20 +31,20 @@ export function FolderList({ folders, view }: { folders: FolderItem[]; view: Wor
         id="folders-heading"
         className="px-2 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300"
       >
-        Folders
+        {t('folders.heading')}
       </h2>
       <ul className="mt-1 space-y-0.5">
         <FolderRow
           to={hrefFor(null)}
           active={view.folder === null}
           icon={<ListIcon />}
-          label="All conversations"
+          label={t('folders.all')}
         />
         <FolderRow
           to={hrefFor('none')}
           active={view.folder === 'none'}
           icon={<InboxIcon />}
-          label="No folder"
+          label={t('folders.none')}
           dropFolderId={null}
         />
         {folders.map((folder) => (
@@ -60,9 +63,7 @@ export function FolderList({ folders, view }: { folders: FolderItem[]; view: Wor
         ))}
       </ul>
       {folders.length === 0 ? (
-        <p className="mt-2 px-2 text-sm text-slate-600 dark:text-slate-300">
-          No folders yet. Create one, then drag conversations onto it.
-        </p>
+        <p className="mt-2 px-2 text-sm text-slate-600 dark:text-slate-300">{t('folders.empty')}</p>
       ) : null}
       <NewFolder />
     </section>
@@ -87,6 +88,7 @@ function FolderRow({
   dropFolderId?: string | null
   actions?: ReactNode
 }) {
+  const { t } = useTranslation()
   const submit = useSubmit()
   const [over, setOver] = useState(false)
   const droppable = dropFolderId !== undefined
@@ -128,8 +130,8 @@ function FolderRow({
         <span className="truncate">{label}</span>
         {count !== undefined ? (
           <span className="ml-auto shrink-0 text-xs tabular-nums text-slate-600 dark:text-slate-300">
-            {count}
-            <span className="sr-only">{count === 1 ? ' conversation' : ' conversations'}</span>
+            <span aria-hidden="true">{count}</span>
+            <span className="sr-only">{t('folders.conversationCount', { count })}</span>
           </span>
         ) : null}
       </Link>
@@ -139,6 +141,7 @@ function FolderRow({
 }
 
 function FolderActions({ folder, leaveTo }: { folder: FolderItem; leaveTo: string | null }) {
+  const { t } = useTranslation()
   const [dialog, setDialog] = useState<'rename' | 'delete' | null>(null)
   const trigger = useRef<HTMLButtonElement>(null)
   const close = useCallback(() => setDialog(null), [])
@@ -150,18 +153,18 @@ function FolderActions({ folder, leaveTo }: { folder: FolderItem; leaveTo: strin
         <DropdownMenu.Trigger
           ref={trigger}
           className={button.icon}
-          aria-label={`Folder actions: ${folder.name}`}
+          aria-label={t('folders.actions', { name: folder.name })}
         >
           <DotsIcon />
         </DropdownMenu.Trigger>
         <DropdownMenu.Portal>
           <DropdownMenu.Content align="end" sideOffset={4} className={menu.content}>
             <DropdownMenu.Item className={menu.item} onSelect={() => setDialog('rename')}>
-              Rename…
+              {t('folders.rename')}
             </DropdownMenu.Item>
             <DropdownMenu.Separator className={menu.separator} />
             <DropdownMenu.Item className={cx(menu.item, menu.danger)} onSelect={() => setDialog('delete')}>
-              Delete…
+              {t('folders.delete')}
             </DropdownMenu.Item>
           </DropdownMenu.Content>
         </DropdownMenu.Portal>
@@ -169,18 +172,18 @@ function FolderActions({ folder, leaveTo }: { folder: FolderItem; leaveTo: strin
       <FormDialog
         open={dialog === 'rename'}
         onOpenChange={onOpenChange}
-        title="Rename folder"
+        title={t('folders.renameTitle')}
         returnFocusTo={() => trigger.current}
       >
         <DialogForm
           fields={{ intent: 'folder.rename', folderId: folder.id }}
-          submitLabel="Save"
-          busyLabel="Saving…"
+          submitLabel={t('dialog.save')}
+          busyLabel={t('dialog.saving')}
           onDone={close}
         >
           {(errors) => (
             <TextField
-              label="Folder name"
+              label={t('folders.nameLabel')}
               name="name"
               defaultValue={folder.name}
               maxLength={120}
@@ -193,12 +196,8 @@ function FolderActions({ folder, leaveTo }: { folder: FolderItem; leaveTo: strin
       <ConfirmDialog
         open={dialog === 'delete'}
         onOpenChange={onOpenChange}
-        title={`Delete the folder “${folder.name}”?`}
-        description={
-          count === 0
-            ? 'The folder is empty. Deleting it cannot be undone.'
-            : `Its ${count === 1 ? 'conversation moves' : `${count} conversations move`} to “No folder”; no conversation is deleted.`
-        }
+        title={t('folders.deleteTitle', { name: folder.name })}
+        description={count === 0 ? t('folders.deleteEmpty') : t('folders.deleteMoves', { count })}
         returnFocusTo={() => trigger.current}
       >
         <DialogForm
@@ -207,8 +206,8 @@ function FolderActions({ folder, leaveTo }: { folder: FolderItem; leaveTo: strin
             folderId: folder.id,
             ...(leaveTo ? { redirectTo: leaveTo } : {}),
           }}
-          submitLabel="Delete folder"
-          busyLabel="Deleting…"
+          submitLabel={t('folders.deleteSubmit')}
+          busyLabel={t('dialog.deleting')}
           danger
           onDone={close}
           cancel={<ConfirmCancelButton />}
@@ -220,6 +219,7 @@ function FolderActions({ folder, leaveTo }: { folder: FolderItem; leaveTo: strin
 
 /** A disclosure with the "new folder" form: a plain form, so it works before JavaScript loads too. */
 function NewFolder() {
+  const { t } = useTranslation()
   const fetcher = useFetcher<WorkspaceActionResult>()
   const details = useRef<HTMLDetailsElement>(null)
   const form = useRef<HTMLFormElement>(null)
@@ -237,7 +237,7 @@ function NewFolder() {
   return (
     <>
       <p className="sr-only" aria-live="polite">
-        {fetcher.state === 'idle' && result?.ok ? 'Folder created.' : ''}
+        {fetcher.state === 'idle' && result?.ok ? t('folders.created') : ''}
       </p>
       <details ref={details} className="mt-2" open={refusal ? true : undefined}>
         <summary
@@ -246,19 +246,19 @@ function NewFolder() {
           )}
         >
           <PlusIcon />
-          New folder
+          {t('folders.new')}
         </summary>
         <fetcher.Form ref={form} method="post" action="/app" className="mt-2 space-y-2 px-2">
           <input type="hidden" name="intent" value="folder.create" />
           <TextField
-            label="Folder name"
+            label={t('folders.nameLabel')}
             name="name"
             maxLength={120}
-            error={refusal ? (refusal.fieldErrors.name ?? refusal.message) : undefined}
-            placeholder="e.g. Supervision"
+            error={refusal ? (fieldErrorText(t, refusal, 'name') ?? refusalText(t, refusal)) : undefined}
+            placeholder={t('folders.namePlaceholder')}
           />
           <button type="submit" className={cx(button.secondary, 'w-full')} disabled={busy}>
-            {busy ? 'Creating…' : 'Create folder'}
+            {busy ? t('workspace.creating') : t('folders.create')}
           </button>
         </fetcher.Form>
       </details>

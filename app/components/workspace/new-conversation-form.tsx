@@ -1,6 +1,7 @@
 // "New conversation": creates one (in the open folder, if any) and opens it. A
 // plain form, so it works before JavaScript has loaded.
 import { Form, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { PlusIcon } from '#app/components/ui/icons.tsx'
 import { button, cx } from '#app/components/ui/styles.ts'
 import { sidebarSearch } from '#app/utils/sidebar-state.ts'
@@ -13,6 +14,7 @@ export function NewConversationForm({
   view: WorkspaceData['view']
   className?: string
 }) {
+  const { t } = useTranslation()
   const navigation = useNavigation()
   const creating = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'conversation.create'
   const folderId = view.folder && view.folder !== 'none' ? view.folder : ''
@@ -23,7 +25,7 @@ export function NewConversationForm({
       <input type="hidden" name="search" value={sidebarSearch({ folder: view.folder, pages: 1 })} />
       <button type="submit" className={cx(button.primary, 'w-full')} disabled={creating}>
         <PlusIcon />
-        {creating ? 'Creating…' : 'New conversation'}
+        {creating ? t('workspace.creating') : t('workspace.newConversation')}
       </button>
     </Form>
   )

@@ -1,6 +1,7 @@
 // The workspace sidebar: new conversation, search, folders, the conversation
 // list (scrolling on its own) and the account menu at the foot.
 import { Form, useLocation, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
 import { SearchIcon } from '#app/components/ui/icons.tsx'
 import { cx, field } from '#app/components/ui/styles.ts'
 import { AccountMenu } from './account-menu.tsx'
@@ -10,13 +11,14 @@ import { NewConversationForm } from './new-conversation-form.tsx'
 import type { WorkspaceData } from './workspace-data.ts'
 
 export function Sidebar({ data }: { data: WorkspaceData }) {
+  const { t } = useTranslation()
   return (
     <>
       <div className="shrink-0 space-y-3 px-3 pb-3">
         <NewConversationForm view={data.view} />
         <SearchForm view={data.view} />
       </div>
-      <nav aria-label="Folders and conversations" className="min-h-0 flex-1 overflow-y-auto px-3 pb-4 pt-1">
+      <nav aria-label={t('workspace.navigation')} className="min-h-0 flex-1 overflow-y-auto px-3 pb-4 pt-1">
         <FolderList folders={data.folders} view={data.view} />
         <ConversationList
           conversations={data.conversations}
@@ -34,13 +36,14 @@ export function Sidebar({ data }: { data: WorkspaceData }) {
 
 /** A plain GET form: results open at /app/search?q=…, so they can be bookmarked and reloaded. */
 function SearchForm({ view }: { view: WorkspaceData['view'] }) {
+  const { t } = useTranslation()
   const location = useLocation()
   const [params] = useSearchParams()
   const query = location.pathname === '/app/search' ? (params.get('q') ?? '') : ''
   return (
     <Form method="get" action="/app/search" role="search">
       <label htmlFor="workspace-search" className="sr-only">
-        Search conversations
+        {t('workspace.searchLabel')}
       </label>
       <div className="relative">
         <SearchIcon className="pointer-events-none absolute left-3 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-600 dark:text-slate-300" />
@@ -51,7 +54,7 @@ function SearchForm({ view }: { view: WorkspaceData['view'] }) {
           name="q"
           defaultValue={query}
           maxLength={200}
-          placeholder="Search conversations"
+          placeholder={t('workspace.searchLabel')}
           className={cx(field.input, 'pl-9')}
         />
       </div>

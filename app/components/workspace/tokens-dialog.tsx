@@ -2,8 +2,11 @@
 // a copy button), see them all, revoke one after confirming.
 import { useFetcher } from '@remix-run/react'
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { ConfirmCancelButton, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
 import { button, cx, field } from '#app/components/ui/styles.ts'
+import { useFormat } from '#app/i18n/format.ts'
+import { fieldErrorText, refusalText } from '#app/utils/refusal.ts'
 import type { CreatedToken, loader, TokensActionResult } from '#app/routes/app.tokens.ts'
 import { DialogForm, TextField } from './dialog-form.tsx'
 
@@ -16,12 +19,13 @@ export function TokensDialog({
   onOpenChange: (open: boolean) => void
   returnFocusTo: () => HTMLElement | null
 }) {
+  const { t } = useTranslation()
   return (
     <FormDialog
       open={open}
       onOpenChange={onOpenChange}
-      title="Personal access tokens"
-      description="Scripts call the ClinAI API with a token: Authorization: Bearer <token>. A token acts as you."
+      title={t('tokens.title')}
+      description={t('tokens.description')}
       returnFocusTo={returnFocusTo}
       wide
     >
@@ -31,6 +35,8 @@ export function TokensDialog({
 }
 
 function TokensPanel() {
+  const { t } = useTranslation()
+  const format = useFormat()
   const list = useFetcher<typeof loader>()
   const create = useFetcher<TokensActionResult>()
   const form = useRef<HTMLFormElement>(null)
@@ -55,31 +61,31 @@ function TokensPanel() {
     <div className="space-y-6">
       <section aria-labelledby="new-token-heading" className="space-y-3">
         <h3 id="new-token-heading" className="font-semibold">
-          Create a token
+          {t('tokens.createHeading')}
         </h3>
         <create.Form ref={form} method="post" action="/app/tokens" className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="intent" value="token.create" />
           <TextField
-            label="Token name"
+            label={t('tokens.nameLabel')}
             name="name"
             maxLength={80}
-            placeholder="e.g. reporting script"
-            error={refusal ? (refusal.fieldErrors.name ?? refusal.message) : undefined}
+            placeholder={t('tokens.namePlaceholder')}
+            error={refusal ? (fieldErrorText(t, refusal, 'name') ?? refusalText(t, refusal)) : undefined}
             className="min-w-[12rem] flex-1"
           />
           <div className="space-y-1.5">
             <label htmlFor={expiresId} className={field.label}>
-              Expires
+              {t('tokens.expires')}
             </label>
             <select id={expiresId} name="expiresInDays" defaultValue="90" className={field.input}>
-              <option value="30">in 30 days</option>
-              <option value="90">in 90 days</option>
-              <option value="365">in a year</option>
-              <option value="never">never</option>
+              <option value="30">{t('tokens.in30')}</option>
+              <option value="90">{t('tokens.in90')}</option>
+              <option value="365">{t('tokens.in365')}</option>
+              <option value="never">{t('tokens.never')}</option>
             </select>
           </div>
           <button type="submit" className={button.primary} disabled={creating}>
-            {creating ? 'Creating…' : 'Create token'}
+            {creating ? t('tokens.creating') : t('tokens.create')}
           </button>
         </create.Form>
         {revealed ? <RevealedToken token={revealed} onDismiss={() => setRevealed(null)} /> : null}
@@ -87,14 +93,12 @@ function TokensPanel() {
 
       <section aria-labelledby="token-list-heading" aria-busy={!tokens}>
         <h3 id="token-list-heading" className="font-semibold">
-          Your tokens
+          {t('tokens.listHeading')}
         </h3>
         {!tokens ? (
-          <p className={cx(field.hint, 'mt-2')}>Loading your tokens…</p>
+          <p className={cx(field.hint, 'mt-2')}>{t('tokens.loading')}</p>
         ) : tokens.length === 0 ? (
-          <p className={cx(field.hint, 'mt-2')}>
-            No tokens yet. Create one above when a script needs to call the API.
-          </p>
+          <p className={cx(field.hint, 'mt-2')}>{t('tokens.empty')}</p>
         ) : (
           <ul className="mt-2 divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-700 dark:border-slate-700">
             {tokens.map((token) => (
@@ -106,17 +110,29 @@ function TokensPanel() {
                 <div className="min-w-0 flex-1">
                   <p className="truncate font-medium">{token.name}</p>
                   <p className="text-xs text-slate-600 dark:text-slate-300">
-                    <code className="font-mono">{token.displayPrefix}</code> · created {day(token.createdAt)}{' '}
-                    · {token.expiresAt ? `expires ${day(token.expiresAt)}` : 'never expires'} ·{' '}
-                    {token.lastUsedAt ? `last used ${day(token.lastUsedAt)}` : 'never used'}
+                    <code className="font-mono">{token.displayPrefix}</code> ·{' '}
+                    {t('tokens.created', { date: format.date(token.createdAt) })} ·{' '}
+                    {token.expiresAt
+                      ? t('tokens.expiresOn', { date: format.date(token.expiresAt) })
+                      : t('tokens.neverExpires')}{' '}
+                    ·{' '}
+                    {token.lastUsedAt ? (
+                      <time dateTime={token.lastUsedAt} title={format.dateTime(token.lastUsedAt)}>
+                        {t('tokens.lastUsed', { when: format.relative(token.lastUsedAt) })}
+                      </time>
+                    ) : (
+                      t('tokens.neverUsed')
+                    )}
                   </p>
                 </div>
                 {token.revokedAt ? (
                   <span className="text-xs font-medium text-slate-600 dark:text-slate-300">
-                    Revoked {day(token.revokedAt)}
+                    {t('tokens.revokedOn', { date: format.date(token.revokedAt) })}
                   </span>
                 ) : token.expiresAt && Date.parse(token.expiresAt) < Date.now() ? (
-                  <span className="text-xs font-medium text-slate-600 dark:text-slate-300">Expired</span>
+                  <span className="text-xs font-medium text-slate-600 dark:text-slate-300">
+                    {t('tokens.expired')}
+                  </span>
                 ) : (
                   <RevokeToken id={token.id} name={token.name} />
                 )}
@@ -130,6 +146,7 @@ function TokensPanel() {
 }
 
 function RevealedToken({ token, onDismiss }: { token: CreatedToken; onDismiss: () => void }) {
+  const { t } = useTranslation()
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null)
   const input = useRef<HTMLInputElement>(null)
   const id = useId()
@@ -146,11 +163,10 @@ function RevealedToken({ token, onDismiss }: { token: CreatedToken; onDismiss: (
       className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-slate-900 dark:border-amber-500 dark:bg-slate-800 dark:text-slate-100"
     >
       <p>
-        <strong>Copy the token “{token.name}” now.</strong> It is shown only this once; ClinAI keeps only a
-        fingerprint of it.
+        <strong>{t('tokens.copyNowTitle', { name: token.name })}</strong> {t('tokens.copyNowText')}
       </p>
       <label htmlFor={id} className="sr-only">
-        New token
+        {t('tokens.newToken')}
       </label>
       <div className="flex gap-2">
         <input
@@ -162,24 +178,21 @@ function RevealedToken({ token, onDismiss }: { token: CreatedToken; onDismiss: (
           className={cx(field.input, 'font-mono text-xs')}
         />
         <button type="button" className={button.secondary} onClick={copy}>
-          {copied === 'yes' ? 'Copied' : 'Copy'}
+          {copied === 'yes' ? t('tokens.copied') : t('tokens.copy')}
         </button>
       </div>
       <p aria-live="polite" className="text-xs">
-        {copied === 'yes'
-          ? 'Copied to the clipboard.'
-          : copied === 'failed'
-            ? 'Copying failed: select the token and copy it by hand.'
-            : ''}
+        {copied === 'yes' ? t('tokens.copiedText') : copied === 'failed' ? t('tokens.copyFailed') : ''}
       </p>
       <button type="button" className="text-xs underline" onClick={onDismiss}>
-        I have copied it, hide the token
+        {t('tokens.hide')}
       </button>
     </div>
   )
 }
 
 function RevokeToken({ id, name }: { id: string; name: string }) {
+  const { t } = useTranslation()
   const [open, setOpen] = useState(false)
   const trigger = useRef<HTMLButtonElement>(null)
   const close = useCallback(() => setOpen(false), [])
@@ -190,22 +203,22 @@ function RevokeToken({ id, name }: { id: string; name: string }) {
         type="button"
         className={cx(button.secondary, 'py-1')}
         onClick={() => setOpen(true)}
-        aria-label={`Revoke ${name}`}
+        aria-label={t('tokens.revokeLabel', { name })}
       >
-        Revoke
+        {t('tokens.revoke')}
       </button>
       <ConfirmDialog
         open={open}
         onOpenChange={setOpen}
-        title={`Revoke the token “${name}”?`}
-        description="Scripts that use it stop working at once. This cannot be undone."
+        title={t('tokens.revokeTitle', { name })}
+        description={t('tokens.revokeText')}
         returnFocusTo={() => trigger.current}
       >
         <DialogForm
           action="/app/tokens"
           fields={{ intent: 'token.revoke', id }}
-          submitLabel="Revoke token"
-          busyLabel="Revoking…"
+          submitLabel={t('tokens.revokeSubmit')}
+          busyLabel={t('tokens.revoking')}
           danger
           onDone={close}
           cancel={<ConfirmCancelButton />}
@@ -213,9 +226,4 @@ function RevokeToken({ id, name }: { id: string; name: string }) {
       </ConfirmDialog>
     </>
   )
-}
-
-/** The date of an ISO time, as the same text on the server and in the browser. */
-function day(iso: string) {
-  return iso.slice(0, 10)
 }

@@ -14,6 +14,8 @@ export interface ClinicSettings {
   monthlyTokenBudget: number
   /** Null: keep conversations for ever. */
   retentionDays: number | null
+  /** The language of everyone in the clinic who has not chosen one. */
+  defaultLocale: 'de' | 'en'
   updatedAt: string
 }
 
@@ -25,6 +27,7 @@ const columns = {
   systemPrompt: 'systemPrompt',
   monthlyTokenBudget: 'monthlyTokenBudget',
   retentionDays: 'retentionDays',
+  defaultLocale: 'defaultLocale',
 } as const satisfies Record<keyof SettingsChange, keyof typeof tenants.$inferSelect>
 
 export async function getSettings(tx: Tx, admin: { tenantId: string }): Promise<ClinicSettings | null> {
@@ -66,6 +69,7 @@ function toSettings(row: typeof tenants.$inferSelect): ClinicSettings {
     systemPrompt: row.systemPrompt,
     monthlyTokenBudget: row.monthlyTokenBudget,
     retentionDays: row.retentionDays,
+    defaultLocale: row.defaultLocale,
     updatedAt: row.updatedAt.toISOString(),
   }
 }

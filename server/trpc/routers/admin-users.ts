@@ -1,19 +1,16 @@
-import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import { changeUser, LastAdminError, listUsers } from '#server/services/users/admin-users.ts'
 import { adminProcedure, router } from '../init.ts'
+import { apiError } from '../errors.ts'
 
 async function applyChange(run: () => ReturnType<typeof changeUser>) {
   try {
     const user = await run()
-    if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'User not found.' })
+    if (!user) throw apiError('user_not_found')
     return user
   } catch (error) {
     if (error instanceof LastAdminError) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: 'Your clinic needs at least one active admin. Make someone else an admin first.',
-      })
+      throw apiError('last_admin')
     }
     throw error
   }

@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import {
   createConversation,
@@ -12,24 +11,25 @@ import { decodeCursor, MAX_CURSOR_LENGTH } from '#server/services/conversations/
 import { FolderNotFoundError } from '#server/services/folders/folders.ts'
 import { searchConversations } from '#server/services/search/search.ts'
 import { router, tenantProcedure } from '../init.ts'
+import { apiError } from '../errors.ts'
 
 const title = z
   .string()
   .trim()
-  .min(1, 'Give the conversation a title')
+  .min(1, 'required')
   .max(200)
-  .regex(/^[^\p{Cc}]*$/u, 'No control characters')
+  .regex(/^[^\p{Cc}]*$/u, 'control_characters')
 
 const cursor = z
   .string()
   .max(MAX_CURSOR_LENGTH)
-  .refine((value) => decodeCursor('conversations', value) !== null, 'This cursor is not valid.')
+  .refine((value) => decodeCursor('conversations', value) !== null, 'invalid_cursor')
 
 const conversationId = z.uuid()
 
 function found<T>(value: T | null): T {
   // "Not yours" and "does not exist" are one answer, so no id's existence leaks.
-  if (value === null) throw new TRPCError({ code: 'NOT_FOUND', message: 'Conversation not found.' })
+  if (value === null) throw apiError('conversation_not_found')
   return value
 }
 
@@ -38,7 +38,7 @@ async function withFolder<T>(run: () => Promise<T>): Promise<T> {
     return await run()
   } catch (error) {
     if (error instanceof FolderNotFoundError) {
-      throw new TRPCError({ code: 'NOT_FOUND', message: 'Folder not found.' })
+      throw apiError('folder_not_found')
     }
     throw error
   }
@@ -75,7 +75,7 @@ export const conversationsRouter = router({
             .string()
             .trim()
             .max(200)
-            .regex(/^[^\p{Cc}]*$/u, 'No control characters')
+            .regex(/^[^\p{Cc}]*$/u, 'control_characters')
             .optional(),
           folderId: z.uuid().nullish(),
         })
@@ -110,10 +110,10 @@ export const conversationsRouter = router({
         query: z
           .string()
           .trim()
-          .min(1, 'Type something to search for')
+          .min(1, 'required')
           .max(200)
           // Tabs and line breaks are harmless word separators; other control characters are refused.
-          .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, 'No control characters'),
+          .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, 'control_characters'),
         limit: z.number().int().min(1).max(50).default(20),
         offset: z.number().int().min(0).max(1000).default(0),
       }),

@@ -1,25 +1,24 @@
-import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import {
   createFolder,
   deleteFolder,
   FolderLimitError,
   listFolders,
-  MAX_FOLDERS,
   renameFolder,
 } from '#server/services/folders/folders.ts'
 import { router, tenantProcedure } from '../init.ts'
+import { apiError } from '../errors.ts'
 
 const folderName = z
   .string()
   .trim()
-  .min(1, 'Give the folder a name')
+  .min(1, 'required')
   .max(120)
-  .regex(/^[^\p{Cc}]*$/u, 'No control characters')
+  .regex(/^[^\p{Cc}]*$/u, 'control_characters')
 
 function found<T>(value: T | null): T {
   // "Not yours" and "does not exist" are one answer, so no id's existence leaks.
-  if (value === null) throw new TRPCError({ code: 'NOT_FOUND', message: 'Folder not found.' })
+  if (value === null) throw apiError('folder_not_found')
   return value
 }
 
@@ -36,10 +35,7 @@ export const foldersRouter = router({
       return await createFolder(ctx.tx, ctx.identity, input)
     } catch (error) {
       if (error instanceof FolderLimitError) {
-        throw new TRPCError({
-          code: 'CONFLICT',
-          message: `You already have ${MAX_FOLDERS} folders; delete one first.`,
-        })
+        throw apiError('folder_limit')
       }
       throw error
     }

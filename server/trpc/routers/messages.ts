@@ -1,13 +1,13 @@
-import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import { decodeCursor, MAX_CURSOR_LENGTH } from '#server/services/conversations/cursor.ts'
 import { listMessages } from '#server/services/messages/messages.ts'
 import { router, tenantProcedure } from '../init.ts'
+import { apiError } from '../errors.ts'
 
 const messagesCursor = z
   .string()
   .max(MAX_CURSOR_LENGTH)
-  .refine((value) => decodeCursor('messages', value) !== null, 'This cursor is not valid.')
+  .refine((value) => decodeCursor('messages', value) !== null, 'invalid_cursor')
 
 export const messagesRouter = router({
   /**
@@ -24,7 +24,7 @@ export const messagesRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const page = await listMessages(ctx.tx, ctx.identity, input)
-      if (!page) throw new TRPCError({ code: 'NOT_FOUND', message: 'Conversation not found.' })
+      if (!page) throw apiError('conversation_not_found')
       return page
     }),
 })

@@ -1,20 +1,19 @@
-import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import {
   createApiToken,
   listApiTokens,
   revokeApiToken,
   TokenLimitError,
-  MAX_ACTIVE_TOKENS,
 } from '#server/services/tokens/api-tokens.ts'
 import { router, tenantProcedure } from '../init.ts'
+import { apiError } from '../errors.ts'
 
 const tokenName = z
   .string()
   .trim()
-  .min(1, 'Give the token a name')
+  .min(1, 'required')
   .max(80)
-  .regex(/^[^\p{Cc}]*$/u, 'No control characters')
+  .regex(/^[^\p{Cc}]*$/u, 'control_characters')
 
 export const tokensRouter = router({
   /** Creates a token for the caller. The secret is in this answer and nowhere else, ever again. */
@@ -33,10 +32,7 @@ export const tokensRouter = router({
         })
       } catch (error) {
         if (error instanceof TokenLimitError) {
-          throw new TRPCError({
-            code: 'CONFLICT',
-            message: `You already have ${MAX_ACTIVE_TOKENS} active tokens; revoke one first.`,
-          })
+          throw apiError('token_limit')
         }
         throw error
       }
@@ -54,7 +50,7 @@ export const tokensRouter = router({
    */
   revoke: tenantProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
     const revoked = await revokeApiToken(ctx.tx, ctx.identity, input.id, { requestId: ctx.requestId })
-    if (!revoked) throw new TRPCError({ code: 'NOT_FOUND', message: 'Token not found.' })
+    if (!revoked) throw apiError('token_not_found')
     return { id: input.id, revoked: true }
   }),
 })

@@ -1,0 +1,10 @@
+// Typed keys: t('chat.send') is checked against the English catalog.
+import 'i18next'
+import type { en } from './en.ts'
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation'
+    resources: { translation: typeof en }
+  }
+}

@@ -1,0 +1,58 @@
+// A refused call as a TRPCError whose message is a code of the contract
+// (server/contract/codes.ts); the error formatter guarantees nothing else reaches a client.
+import { TRPCError } from '@trpc/server'
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc'
+import { isApiErrorCode, type ApiErrorCode } from '#server/contract/codes.ts'
+
+const TRPC_CODE: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
+  unauthenticated: 'UNAUTHORIZED',
+  credentials_refused: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  not_found: 'NOT_FOUND',
+  conversation_not_found: 'NOT_FOUND',
+  folder_not_found: 'NOT_FOUND',
+  token_not_found: 'NOT_FOUND',
+  user_not_found: 'NOT_FOUND',
+  clinic_not_found: 'NOT_FOUND',
+  folder_limit: 'CONFLICT',
+  token_limit: 'CONFLICT',
+  last_admin: 'CONFLICT',
+  invalid_input: 'BAD_REQUEST',
+  method_not_allowed: 'METHOD_NOT_SUPPORTED',
+  too_large: 'PAYLOAD_TOO_LARGE',
+  conflict: 'CONFLICT',
+  rate_limited: 'TOO_MANY_REQUESTS',
+  internal: 'INTERNAL_SERVER_ERROR',
+}
+
+export function apiError(code: ApiErrorCode, options: { cause?: unknown } = {}): TRPCError {
+  return new TRPCError({ code: TRPC_CODE[code], message: code, cause: options.cause })
+}
+
+/** The contract's code for any TRPCError: its own when it carries one, else one for its kind. */
+export function apiErrorCode(error: TRPCError): ApiErrorCode {
+  if (error.code === 'INTERNAL_SERVER_ERROR') return 'internal'
+  if (isApiErrorCode(error.message)) return error.message
+  switch (error.code) {
+    case 'UNAUTHORIZED':
+      return 'unauthenticated'
+    case 'FORBIDDEN':
+      return 'forbidden'
+    case 'NOT_FOUND':
+      return 'not_found'
+    case 'BAD_REQUEST':
+    case 'PARSE_ERROR':
+    case 'UNPROCESSABLE_CONTENT':
+      return 'invalid_input'
+    case 'METHOD_NOT_SUPPORTED':
+      return 'method_not_allowed'
+    case 'PAYLOAD_TOO_LARGE':
+      return 'too_large'
+    case 'CONFLICT':
+      return 'conflict'
+    case 'TOO_MANY_REQUESTS':
+      return 'rate_limited'
+    default:
+      return 'internal'
+  }
+}
