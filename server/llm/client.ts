@@ -11,7 +11,7 @@
 // gets Entra ID tokens from @azure/identity (on App Service, the managed identity).
 import { DefaultAzureCredential, getBearerTokenProvider, type TokenCredential } from '@azure/identity'
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError, AzureOpenAI } from 'openai'
-import type { ChatErrorCode } from '#server/chat/events.ts'
+import type { ChatErrorCode } from '#server/contract/codes.ts'
 import type { LlmConfig } from '#server/config/env.ts'
 
 export interface PromptMessage {

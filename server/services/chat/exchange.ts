@@ -5,8 +5,8 @@
 import { and, desc, eq, ne, sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { conversations, messages, tenants, usage } from '#db/schema/index.ts'
-import type { ChatErrorCode } from '#server/chat/events.ts'
 import type { PromptMessage } from '#server/llm/client.ts'
+import type { Ending, TokenUsage } from '#server/services/generation/generation.ts'
 import { DEFAULT_TITLE, ownConversation } from '#server/services/conversations/conversations.ts'
 import type { ContentOwner } from '#server/services/folders/folders.ts'
 import { getMyUsage } from '#server/services/usage/usage.ts'
@@ -199,16 +199,7 @@ export async function saveProgress(tx: Tx, owner: ContentOwner, messageId: strin
     )
 }
 
-export type Ending =
-  | { status: 'complete'; finishReason: string }
-  | { status: 'stopped' }
-  | { status: 'error'; code: ChatErrorCode }
-
-export interface TokenUsage {
-  promptTokens: number
-  completionTokens: number
-  estimated: boolean
-}
+export type { Ending, TokenUsage } from '#server/services/generation/generation.ts'
 
 /**
  * Ends the answer and adds its tokens to the day's roll-up, in one transaction.

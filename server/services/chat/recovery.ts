@@ -9,8 +9,7 @@ import { messages } from '#db/schema/index.ts'
 import { estimateTokens } from '#server/llm/prompt.ts'
 import { finishExchange } from './exchange.ts'
 
-/** How often a live answer marks its row as alive. */
-export const STREAM_HEARTBEAT_MS = 10_000
+export { STREAM_HEARTBEAT_MS } from '#server/services/generation/generation.ts'
 /** Three missed heartbeats: the process behind the answer is gone. */
 export const STALE_STREAM_SECONDS = 30
 

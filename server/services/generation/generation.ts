@@ -1,0 +1,226 @@
+// One model generation, run to a terminal state with the guarantees every answer
+// has, whatever it is written for (a chat answer today, a note's section next):
+//   - the text so far is saved at most every PROGRESS_EVERY_MS, so a crash keeps what
+//     was shown, and the row is marked alive every STREAM_HEARTBEAT_MS, so recovery
+//     elsewhere knows it is still being written;
+//   - aborting `signal` (the client went away, Stop) hangs up on the model at once and
+//     ends it `stopped` with its text;
+//   - it always ends `complete`, `stopped` or `error` with a code, with token usage
+//     (the model's, else an estimate marked as such), stored through `store.finish`
+//     with retries; if even that fails it reports `interrupted` and the stale-stream
+//     sweep ends the row later;
+//   - one span and one log line per generation, with identifiers and counts, never text.
+// Where the text is stored, and what the caller is told, is the caller's: `store` and
+// `onDelta`. Nothing here knows HTTP.
+import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api'
+import type { ChatErrorCode } from '#server/contract/codes.ts'
+import { LlmAbortedError, LlmError, type Llm, type PromptMessage } from '#server/llm/client.ts'
+import { estimateTokens } from '#server/llm/prompt.ts'
+import type { Logger } from '#server/logger.ts'
+import { tracer } from '#server/telemetry/index.ts'
+
+/** The partial text is saved at most this often, so a crash keeps what was shown. */
+export const PROGRESS_EVERY_MS = 1_000
+/** How often a live generation marks its row as alive (see services/chat/recovery.ts). */
+export const STREAM_HEARTBEAT_MS = 10_000
+/** Attempts at storing the ending before giving up (the sweep then ends it as interrupted). */
+const FINISH_ATTEMPTS = 3
+
+export type Ending =
+  | { status: 'complete'; finishReason: string }
+  | { status: 'stopped' }
+  | { status: 'error'; code: ChatErrorCode }
+
+export interface TokenUsage {
+  promptTokens: number
+  completionTokens: number
+  estimated: boolean
+}
+
+export interface GenerationOutcome {
+  content: string
+  ending: Ending
+  usage: TokenUsage
+  timeToFirstTokenMs: number | null
+}
+
+/** Where a generation keeps its text. Both run in their own transaction. */
+export interface GenerationStore {
+  /** Saves the text so far; without text it only marks the row alive. */
+  saveProgress(content?: string): Promise<void>
+  /** Stores the ending with its usage; false when the row had already ended (marked interrupted). */
+  finish(outcome: GenerationOutcome): Promise<boolean>
+}
+
+export interface GenerationRequest {
+  llm: Llm
+  logger: Logger
+  deployment: string
+  messages: PromptMessage[]
+  /** The prompt's estimated size, counted when the model sends no usage. */
+  estimatedPromptTokens: number
+  signal: AbortSignal
+  store: GenerationStore
+  /** Each piece of text as it arrives. */
+  onDelta(text: string): void
+  /**
+   * What this generation is for the span and the log (`chat.completion`, `chat answer`) and
+   * the identifiers they carry: ids only, never text.
+   */
+  telemetry: { span: string; what: string; attributes: Attributes; log: Record<string, unknown> }
+}
+
+/** The outcome as stored, or `interrupted` when storing it failed even after retries. */
+export type GenerationResult = GenerationOutcome & { stored: boolean }
+
+export function runGeneration(request: GenerationRequest): Promise<GenerationResult> {
+  return tracer.startActiveSpan(request.telemetry.span, async (span): Promise<GenerationResult> => {
+    span.setAttributes({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.system': request.llm.provider === 'azure' ? 'az.ai.openai' : 'openai',
+      'gen_ai.request.model': request.deployment,
+      ...request.telemetry.attributes,
+    })
+    const alive = setInterval(() => {
+      request.store.saveProgress().catch(() => {})
+    }, STREAM_HEARTBEAT_MS)
+    try {
+      const outcome = await streamModel(request)
+      clearInterval(alive)
+      record(span, outcome)
+      try {
+        await finishWithRetry(request, outcome)
+      } catch (error) {
+        // Storing the ending failed even after retries: the stale-stream sweep ends it as interrupted.
+        span.setStatus({ code: SpanStatusCode.ERROR })
+        request.logger.error(
+          { ...request.telemetry.log, err: { name: (error as Error).name } },
+          `${request.telemetry.what} could not be stored`,
+        )
+        return { ...outcome, ending: { status: 'error', code: 'interrupted' }, stored: false }
+      }
+      request.logger.info(
+        {
+          ...request.telemetry.log,
+          status: outcome.ending.status,
+          code: outcome.ending.status === 'error' ? outcome.ending.code : undefined,
+          promptTokens: outcome.usage.promptTokens,
+          completionTokens: outcome.usage.completionTokens,
+          usageEstimated: outcome.usage.estimated,
+          timeToFirstTokenMs: outcome.timeToFirstTokenMs,
+        },
+        `${request.telemetry.what} ended`,
+      )
+      return { ...outcome, stored: true }
+    } finally {
+      clearInterval(alive)
+      span.end()
+    }
+  })
+}
+
+async function streamModel(request: GenerationRequest): Promise<GenerationOutcome> {
+  const { llm, signal, store } = request
+  const startedAt = performance.now()
+  let content = ''
+  let saved = ''
+  let savedAt = startedAt
+  let saving: Promise<void> = Promise.resolve()
+  let finishReason: string | null = null
+  let reported: { promptTokens: number; completionTokens: number } | null = null
+  let firstTokenAt: number | null = null
+  let ending: Ending
+
+  try {
+    for await (const event of llm.stream({
+      deployment: request.deployment,
+      messages: request.messages,
+      signal,
+    })) {
+      if (event.type === 'delta') {
+        firstTokenAt ??= performance.now()
+        content += event.text
+        request.onDelta(event.text)
+        const now = performance.now()
+        if (now - savedAt >= PROGRESS_EVERY_MS && content !== saved) {
+          savedAt = now
+          saved = content
+          const snapshot = content
+          // One save at a time, in order; a failed save only loses progress, never the answer.
+          saving = saving.then(() => store.saveProgress(snapshot)).catch(() => {})
+        }
+      } else if (event.type === 'finish') {
+        finishReason = event.finishReason
+      } else {
+        reported = { promptTokens: event.promptTokens, completionTokens: event.completionTokens }
+      }
+    }
+    if (signal.aborted) ending = { status: 'stopped' }
+    // A stream that ends without a finish reason was cut short: an error, not a success.
+    else if (finishReason === null) ending = { status: 'error', code: 'incomplete' }
+    else if (finishReason === 'content_filter') ending = { status: 'error', code: 'content_filter' }
+    else ending = { status: 'complete', finishReason }
+  } catch (error) {
+    if (error instanceof LlmAbortedError || signal.aborted) ending = { status: 'stopped' }
+    else if (error instanceof LlmError) ending = { status: 'error', code: error.code }
+    else {
+      request.logger.error({ err: { name: (error as Error).name } }, 'unexpected error while streaming')
+      ending = { status: 'error', code: 'model_unavailable' }
+    }
+  }
+  await saving
+
+  // Upstream usage when it came; otherwise an estimate, marked as such. Nothing is
+  // counted when the model never answered (refused or unreachable before streaming).
+  const answered = firstTokenAt !== null || finishReason !== null
+  const usage: TokenUsage = reported
+    ? { ...reported, estimated: false }
+    : answered || ending.status === 'stopped'
+      ? {
+          promptTokens: request.estimatedPromptTokens,
+          completionTokens: estimateTokens(content),
+          estimated: true,
+        }
+      : { promptTokens: 0, completionTokens: 0, estimated: false }
+  return {
+    content,
+    ending,
+    usage,
+    timeToFirstTokenMs: firstTokenAt === null ? null : Math.round(firstTokenAt - startedAt),
+  }
+}
+
+function record(span: Span, outcome: GenerationOutcome) {
+  span.setAttributes({
+    'gen_ai.usage.input_tokens': outcome.usage.promptTokens,
+    'gen_ai.usage.output_tokens': outcome.usage.completionTokens,
+    'clinai.usage.estimated': outcome.usage.estimated,
+    'clinai.chat.status': outcome.ending.status,
+  })
+  if (outcome.ending.status === 'complete') {
+    span.setAttribute('gen_ai.response.finish_reasons', [outcome.ending.finishReason])
+  }
+  if (outcome.ending.status === 'error') {
+    span.setAttribute('error.type', outcome.ending.code)
+    span.setStatus({ code: SpanStatusCode.ERROR })
+  }
+  if (outcome.timeToFirstTokenMs !== null) {
+    span.setAttribute('clinai.chat.time_to_first_token_ms', outcome.timeToFirstTokenMs)
+  }
+}
+
+async function finishWithRetry(request: GenerationRequest, outcome: GenerationOutcome) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await request.store.finish(outcome)
+      return
+    } catch (error) {
+      if (attempt >= FINISH_ATTEMPTS) throw error
+      request.logger.warn(
+        { ...request.telemetry.log, attempt },
+        `retrying to store a ${request.telemetry.what}`,
+      )
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+    }
+  }
+}
