@@ -42,6 +42,17 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware: a promise nobody awaits (a timer's callback, an event handler) loses its
+    // error silently; these two rules need the types to see it.
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['infra/azure/**'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['app/**/*.{ts,tsx}'],
     ignores: ['app/**/*.server.ts', 'app/**/*.server.tsx'],
     rules: {
@@ -75,6 +86,62 @@ export default tseslint.config(
               allowTypeImports: true,
               message:
                 'The script client imports only types from the rest of the project (#server/client/* aside).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // db/ knows tables, roles, policies and withTenant: nothing of the server or the stand-ins.
+    files: ['db/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(#(server|infra|app)/|(\\.\\./)+(server|infra|app)/)',
+              message: 'db/ imports nothing from server/, infra/ or app/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // What runs in production never reaches for the local stand-ins.
+    // (The script client and the services have stricter rules of their own below and above;
+    // one rule's options replace another's, so they are not matched here.)
+    files: ['server/**/*.ts'],
+    ignores: ['server/**/*.test.ts', 'server/client/**', 'server/services/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(#infra/|(\\.\\./)+infra/)',
+              message: 'server/ never imports infra/ (the stand-ins hand the app ordinary settings instead).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Services are plain functions over a transaction: no transport, no tRPC, no HTTP.
+    files: ['server/services/**/*.ts'],
+    ignores: ['server/services/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(@trpc/|express$|@remix-run/|#server/(trpc|chat|http)/|#infra/|(\\.\\./)+(trpc|chat|http)/)',
+              message: 'server/services/ never imports tRPC, the chat transport, HTTP or infra/.',
             },
           ],
         },

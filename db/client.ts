@@ -33,14 +33,9 @@ export interface DatabaseOptions {
 export interface Database {
   withTenant<T>(context: TenantContext, work: (tx: Tx) => Promise<T>): Promise<T>
   /**
-   * The (clinic, clinician) pairs with an answer left `streaming` and untouched for
-   * at least `minAgeSeconds`: identifiers only, through a SECURITY DEFINER function
-   * (migration 0004). Recovery then ends those answers inside withTenant.
-   */
-  staleStreamOwners(minAgeSeconds: number): Promise<Array<{ tenantId: string; userId: string }>>
-  /**
-   * Drizzle on the app role with no clinic set, for the few tables without tenant data
-   * (the rate-limit counters). RLS shows it no row of any tenant table.
+   * Drizzle on the app role with no clinic set, for what has no tenant data: the
+   * rate-limit counters and the reviewed SECURITY DEFINER functions that answer
+   * identifiers only. RLS shows it no row of any tenant table.
    */
   outsideTenant: PostgresJsDatabase<Schema>
   /** Reachability check for /ready: a round trip, no tenant data. */
@@ -82,12 +77,6 @@ export function createDatabase(client: postgres.Sql): Database {
         )
         return work(tx)
       })
-    },
-    async staleStreamOwners(minAgeSeconds) {
-      const seconds = z.number().min(0).max(86_400).parse(minAgeSeconds)
-      const rows = await client<Array<{ tenant_id: string; owner_user_id: string }>>`
-        select tenant_id, owner_user_id from clinai_stale_stream_owners(make_interval(secs => ${seconds}))`
-      return rows.map((row) => ({ tenantId: row.tenant_id, userId: row.owner_user_id }))
     },
     async ping(timeoutMs = 2000) {
       let timer: NodeJS.Timeout | undefined

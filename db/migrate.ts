@@ -16,12 +16,13 @@ export async function runMigrations(ownerUrl: string): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { loadConfig } = await import('#server/config/env.ts')
-  const { database } = loadConfig()
-  if (!database.ownerUrl) {
+  // db/ knows no server configuration: the owner role's URL is all it needs.
+  // (`npm run dev` migrates the local database itself.)
+  const ownerUrl = process.env.DATABASE_OWNER_URL
+  if (!ownerUrl) {
     console.error('DATABASE_OWNER_URL is required to run migrations')
     process.exit(1)
   }
-  await runMigrations(database.ownerUrl)
+  await runMigrations(ownerUrl)
   console.log('migrations applied')
 }

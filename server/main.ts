@@ -76,9 +76,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     throw error
   }
   const app = await startApp(config)
-  const stop = async () => {
-    await app.close()
-    process.exit(0)
+  const stop = () => {
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
   }
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)

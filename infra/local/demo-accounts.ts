@@ -1,4 +1,4 @@
-// The demo clinics and accounts shared by the seed (db/seed.ts) and the bundled
+// The demo clinics and accounts shared by the seed (infra/local/seed.ts) and the bundled
 // OpenID Connect provider, so that a seeded user signs in as themselves.
 // Fixed ids keep links, screenshots and tests stable across `npm run dev` runs.
 

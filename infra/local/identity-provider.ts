@@ -181,7 +181,8 @@ export async function startIdentityProvider(options: LocalOidcOptions): Promise<
   server.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', issuer)
     const match = /^\/interaction\/([A-Za-z0-9_-]{1,64})(\/login)?$/.exec(url.pathname)
-    if (!match) return oidcCallback(req, res)
+    // oidc-provider's callback handles its own errors; its promise carries nothing for us.
+    if (!match) return void oidcCallback(req, res)
     handleInteraction(provider, accounts, req, res, match[1]!, Boolean(match[2])).catch(() => {
       if (!res.headersSent) {
         const text = identityProviderText[languageOf(req)]

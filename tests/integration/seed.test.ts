@@ -1,6 +1,6 @@
 import postgres from 'postgres'
 import { afterAll, describe, expect, it } from 'vitest'
-import { seedDemoData } from '#db/seed.ts'
+import { seedDemoData } from '#infra/local/seed.ts'
 import { demoClinics } from '#infra/local/demo-accounts.ts'
 import { createTestDatabase } from '#tests/support/database.ts'
 

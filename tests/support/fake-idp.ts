@@ -65,7 +65,7 @@ export async function startFakeIdp(): Promise<FakeIdp> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
 
-  server.on('request', async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' })
       res.end(JSON.stringify(body))
@@ -110,6 +110,12 @@ export async function startFakeIdp(): Promise<FakeIdp> {
       })
     }
     json(404, { error: 'not_found' })
+  }
+  server.on('request', (req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+    })
   })
   return idp
 }

@@ -4,6 +4,7 @@
 // untouched for STALE_STREAM_SECONDS belongs to a process that is gone: at startup
 // and in a sweep while running, such answers are ended.
 import { and, eq, lte, sql } from 'drizzle-orm'
+import { z } from 'zod'
 import type { Database } from '#db/client.ts'
 import { messages } from '#db/schema/index.ts'
 import { estimateTokens } from '#server/llm/prompt.ts'
@@ -13,10 +14,23 @@ export { STREAM_HEARTBEAT_MS } from '#server/services/generation/generation.ts'
 /** Three missed heartbeats: the process behind the answer is gone. */
 export const STALE_STREAM_SECONDS = 30
 
+/**
+ * The (clinic, clinician) pairs with an answer left `streaming` and untouched for at
+ * least `minAgeSeconds`: identifiers only, through a SECURITY DEFINER function
+ * (migration 0004). The answers themselves are then ended inside withTenant.
+ */
+async function staleStreamOwners(db: Database, minAgeSeconds: number) {
+  const seconds = z.number().min(0).max(86_400).parse(minAgeSeconds)
+  const rows = await db.outsideTenant.execute<{ tenant_id: string; owner_user_id: string }>(
+    sql`select tenant_id, owner_user_id from clinai_stale_stream_owners(make_interval(secs => ${seconds}))`,
+  )
+  return [...rows].map((row) => ({ tenantId: row.tenant_id, userId: row.owner_user_id }))
+}
+
 /** Ends stale streams; returns how many answers were marked interrupted. */
 export async function interruptStaleStreams(db: Database, minAgeSeconds: number): Promise<number> {
   let interrupted = 0
-  for (const owner of await db.staleStreamOwners(minAgeSeconds)) {
+  for (const owner of await staleStreamOwners(db, minAgeSeconds)) {
     interrupted += await db.withTenant({ ...owner, role: 'system' }, async (tx) => {
       const stale = await tx
         .select({ id: messages.id, conversationId: messages.conversationId, content: messages.content })

@@ -5,9 +5,9 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
-import { demoClinics } from '#infra/local/demo-accounts.ts'
-import { connectOwner } from './client.ts'
-import { conversations, folders, messages, tenants, usage, users } from './schema/index.ts'
+import { connectOwner } from '#db/client.ts'
+import { conversations, folders, messages, tenants, usage, users } from '#db/schema/index.ts'
+import { demoClinics } from './demo-accounts.ts'
 
 interface DemoConversation {
   folder: string | null
@@ -207,8 +207,7 @@ export async function seedDemoData(ownerUrl: string, options: { oidcIssuer: stri
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { loadConfig } = await import('#server/config/env.ts')
-  const { localDefaults } = await import('#server/config/env.ts')
+  const { loadConfig, localDefaults } = await import('#server/config/env.ts')
   const config = loadConfig()
   if (!config.database.ownerUrl) {
     console.error('DATABASE_OWNER_URL is required to seed')
