@@ -354,6 +354,7 @@ export const de: Catalog = {
     user_not_found: 'Diese Person gehört nicht zu Ihrer Praxis.',
     clinic_not_found: 'Ihre Praxis wurde nicht gefunden.',
     folder_limit: 'Sie haben bereits so viele Ordner wie erlaubt; löschen Sie zuerst einen.',
+    folder_name_taken: 'Sie haben schon einen Ordner mit diesem Namen.',
     token_limit: 'Sie haben bereits so viele aktive Tokens wie erlaubt; widerrufen Sie zuerst eines.',
     last_admin:
       'Ihre Praxis braucht mindestens eine aktive Administration. Machen Sie zuerst eine andere Person zur Administration.',

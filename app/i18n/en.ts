@@ -331,6 +331,7 @@ export const en = {
     user_not_found: 'This person is not in your clinic.',
     clinic_not_found: 'Your clinic was not found.',
     folder_limit: 'You have as many folders as allowed; delete one first.',
+    folder_name_taken: 'You already have a folder with this name.',
     token_limit: 'You have as many active tokens as allowed; revoke one first.',
     last_admin: 'Your clinic needs at least one active admin. Make someone else an admin first.',
     invalid_input: 'Please check the highlighted field.',

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { foreignKey, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { foreignKey, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { tenantKey, timestamps } from './columns.ts'
 import { ownerOnly, tenantIsolation } from './rls.ts'
 import { users } from './users.ts'
@@ -19,8 +19,8 @@ export const folders = pgTable(
       foreignColumns: [users.tenantId, users.id],
       name: 'folders_owner_fk',
     }).onDelete('cascade'),
-    // The list's order (lower(name), id): an index scan, never a sort.
-    index('folders_tenant_owner_name_idx').on(t.tenantId, t.ownerUserId, sql`lower(${t.name})`, t.id),
+    // One name per person, letter case aside; also the list's order, so it is an index scan.
+    uniqueIndex('folders_tenant_owner_name_key').on(t.tenantId, t.ownerUserId, sql`lower(${t.name})`),
     tenantIsolation(t.tenantId),
     ownerOnly(t.ownerUserId),
   ],

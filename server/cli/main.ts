@@ -78,12 +78,15 @@ export async function runCli(argv: string[], ownerUrl: string, out: (line: strin
             id: tenants.id,
             slug: tenants.slug,
             name: tenants.name,
-            users: sql<number>`(select count(*)::int from ${users} where ${users.tenantId} = ${tenants.id})`,
+            // Spelled out: drizzle leaves columns unqualified in a select list, which made this
+            // compare users.tenant_id with users.id ("0 users" for every clinic).
+            users: sql<number>`(select count(*)::int from users u where u.tenant_id = "tenants"."id")`,
           })
           .from(tenants)
           .orderBy(asc(tenants.slug))
         if (rows.length === 0) out('no clinics yet')
-        for (const row of rows) out(`${row.slug}\t${row.id}\t${row.users} users\t${row.name}`)
+        for (const row of rows)
+          out(`${row.slug}\t${row.id}\t${row.users} ${row.users === 1 ? 'person' : 'people'}\t${row.name}`)
         return
       }
       case 'token create': {

@@ -108,6 +108,13 @@ describe('loadConfig: Blob storage', () => {
 })
 
 describe('loadConfig', () => {
+  it('points the local defaults at the port the dev launcher was given (CLINAI_PG_PORT)', () => {
+    const { database } = loadConfig({ NODE_ENV: 'development', CLINAI_PG_PORT: '54444' })
+    expect(new URL(database.url).port).toBe('54444')
+    expect(new URL(database.ownerUrl!).port).toBe('54444')
+    expect(new URL(loadConfig({ NODE_ENV: 'development' }).database.url).port).toBe('54329')
+  })
+
   it('accepts a complete production environment', () => {
     const config = loadConfig(productionEnv)
     expect(config.isProduction).toBe(true)
@@ -170,10 +177,11 @@ describe('server start-up in production', () => {
       cwd: root,
       env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: 'not a url', PORT: '0' },
       encoding: 'utf8',
-      timeout: 20_000,
+      // tsx compiles the whole server first: seconds on a quiet machine, far more on a busy one.
+      timeout: 80_000,
     })
     expect(result.status).toBe(1)
     expect(result.stderr).toContain('ClinAI cannot start')
     expect(result.stderr).toContain('DATABASE_URL')
-  })
+  }, 90_000)
 })

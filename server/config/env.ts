@@ -15,8 +15,9 @@ export const localDefaults = {
   ownerRolePassword: 'clinai-local-owner',
 } as const
 
-const localDatabaseUrl = (user: string, password: string) =>
-  `postgres://${user}:${password}@localhost:${localDefaults.postgresPort}/${localDefaults.databaseName}`
+/** The local database, on the port the dev launcher was told (CLINAI_PG_PORT) or its default. */
+const localDatabaseUrl = (user: string, password: string, pgPort: string | undefined) =>
+  `postgres://${user}:${password}@localhost:${Number(pgPort) || localDefaults.postgresPort}/${localDefaults.databaseName}`
 
 const postgresUrl = z
   .string()
@@ -259,11 +260,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     database: {
-      url: env.DATABASE_URL ?? localDatabaseUrl('clinai_app', localDefaults.appRolePassword),
+      url:
+        env.DATABASE_URL ?? localDatabaseUrl('clinai_app', localDefaults.appRolePassword, raw.CLINAI_PG_PORT),
       poolMax: env.DATABASE_POOL_MAX,
       ownerUrl:
         env.DATABASE_OWNER_URL ??
-        (isProduction ? undefined : localDatabaseUrl('clinai_owner', localDefaults.ownerRolePassword)),
+        (isProduction
+          ? undefined
+          : localDatabaseUrl('clinai_owner', localDefaults.ownerRolePassword, raw.CLINAI_PG_PORT)),
     },
     telemetry: { connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING },
     auth: {

@@ -56,6 +56,7 @@ export const API_ERROR_CODES = [
   'user_not_found',
   'clinic_not_found',
   'folder_limit',
+  'folder_name_taken',
   'token_limit',
   'last_admin',
   'invalid_input',

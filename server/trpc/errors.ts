@@ -15,6 +15,7 @@ const TRPC_CODE: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
   user_not_found: 'NOT_FOUND',
   clinic_not_found: 'NOT_FOUND',
   folder_limit: 'CONFLICT',
+  folder_name_taken: 'CONFLICT',
   token_limit: 'CONFLICT',
   last_admin: 'CONFLICT',
   invalid_input: 'BAD_REQUEST',

@@ -5,12 +5,10 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { connectOwner } from '#db/client.ts'
 import { eq } from 'drizzle-orm'
 import { messages, tenants } from '#db/schema/index.ts'
 import { demoClinics } from '#infra/local/demo-accounts.ts'
-import { localDefaults } from '#server/config/env.ts'
-import { demoAccount, signIn } from './support.ts'
+import { demoAccount, ownerDatabase, signIn } from './support.ts'
 
 // The chat endpoint allows 20 requests per person per minute: the tests share them out.
 const accounts = {
@@ -20,15 +18,6 @@ const accounts = {
   looks: demoAccount(1, 'therapist', 1),
   // Uses up its rate limit on purpose.
   hurried: demoAccount(0, 'admin'),
-}
-
-/** The local stack's database as its owner, for fixtures the API cannot set up. */
-function ownerDatabase() {
-  return connectOwner(
-    `postgres://clinai_owner:${encodeURIComponent(localDefaults.ownerRolePassword)}@localhost:${
-      process.env.E2E_PG_PORT ?? 54339
-    }/${localDefaults.databaseName}`,
-  )
 }
 
 /** Starts an answer in the conversation from the page (as another tab would) that the simulator holds open. */

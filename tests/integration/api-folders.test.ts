@@ -162,3 +162,28 @@ describe('folders', () => {
     expect(body.error!.data.code).toBe('UNAUTHORIZED')
   })
 })
+
+describe('folder names', () => {
+  it('are unique per person letter case aside: a twin is refused with folder_name_taken, in the database too', async () => {
+    const me = api.as(fixture.a2)
+    const first = await me.folders.create({ name: 'Supervision 2027' })
+    for (const name of ['Supervision 2027', 'supervision 2027', '  SUPERVISION 2027 ']) {
+      const refused = await rejectionOf(me.folders.create({ name }))
+      expect(refused, name).toMatchObject({ code: 'CONFLICT', message: 'folder_name_taken' })
+    }
+    const other = await me.folders.create({ name: 'Intervision 2027' })
+    expect(
+      await rejectionOf(me.folders.rename({ folderId: other.id, name: 'SUPERVISION 2027' })),
+    ).toMatchObject({
+      code: 'CONFLICT',
+      message: 'folder_name_taken',
+    })
+    // Renaming a folder to its own name in another case is fine, and so is a colleague's twin.
+    await me.folders.rename({ folderId: first.id, name: 'supervision 2027' })
+    await api.as(fixture.a1).folders.create({ name: 'Supervision 2027' })
+    // The index holds even for a write that skips the service's check.
+    await expect(
+      owner`insert into folders (tenant_id, owner_user_id, name) values (${fixture.a2.tenantId}, ${fixture.a2.userId}, 'SUPERVISION 2027')`,
+    ).rejects.toMatchObject({ code: '23505' })
+  })
+})

@@ -28,6 +28,43 @@ export class FolderLimitError extends Error {
   }
 }
 
+/** The person already has a folder of that name (letter case aside). */
+export class FolderNameTakenError extends Error {
+  constructor() {
+    super('a folder of that name exists')
+    this.name = 'FolderNameTakenError'
+  }
+}
+
+/**
+ * Refuses a name the person already uses, letter case aside; the unique index on
+ * (tenant_id, owner_user_id, lower(name)) holds it against concurrent requests too.
+ */
+async function requireFreeName(tx: Tx, owner: ContentOwner, name: string, except?: string) {
+  const [taken] = await tx
+    .select({ id: folders.id })
+    .from(folders)
+    .where(
+      and(
+        eq(folders.tenantId, owner.tenantId),
+        eq(folders.ownerUserId, owner.userId),
+        sql`lower(${folders.name}) = lower(${name})`,
+        except ? sql`${folders.id} <> ${except}` : undefined,
+      ),
+    )
+    .limit(1)
+  if (taken) throw new FolderNameTakenError()
+}
+
+/** A unique violation from a concurrent request that took the name first. */
+function asNameTaken(error: unknown): never {
+  const code =
+    (error as { cause?: { code?: unknown }; code?: unknown })?.cause?.code ??
+    (error as { code?: unknown })?.code
+  if (code === '23505') throw new FolderNameTakenError()
+  throw error
+}
+
 /** The folder does not exist or is not the caller's: the two are never told apart. */
 export class FolderNotFoundError extends Error {
   constructor() {
@@ -54,7 +91,7 @@ export async function requireOwnFolder(tx: Tx, owner: ContentOwner, folderId: st
 }
 
 export async function listFolders(tx: Tx, owner: ContentOwner): Promise<FolderSummary[]> {
-  // Read in index order (lower(name), id) with each folder's count from the conversations
+  // Read in index order (lower(name)) with each folder's count from the conversations
   // index: no sort, and no join that reads every conversation of the person.
   // Spelled out: drizzle leaves columns unqualified inside a select list, which would
   // compare the subquery's own columns with themselves.
@@ -72,7 +109,8 @@ export async function listFolders(tx: Tx, owner: ContentOwner): Promise<FolderSu
     })
     .from(folders)
     .where(and(eq(folders.tenantId, owner.tenantId), eq(folders.ownerUserId, owner.userId)))
-    .orderBy(asc(sql`lower(${folders.name})`), asc(folders.id))
+    // Names are unique per person letter case aside, so lower(name) orders them totally.
+    .orderBy(asc(sql`lower(${folders.name})`))
     .limit(MAX_FOLDERS)
   return rows.map((row) => ({
     id: row.id,
@@ -93,10 +131,12 @@ export async function createFolder(
     .from(folders)
     .where(and(eq(folders.tenantId, owner.tenantId), eq(folders.ownerUserId, owner.userId)))
   if (Number(existing?.n ?? 0) >= MAX_FOLDERS) throw new FolderLimitError()
+  await requireFreeName(tx, owner, input.name)
   const [row] = await tx
     .insert(folders)
     .values({ tenantId: owner.tenantId, ownerUserId: owner.userId, name: input.name })
     .returning()
+    .catch(asNameTaken)
   return toSummary(row!, 0)
 }
 
@@ -106,11 +146,13 @@ export async function renameFolder(
   owner: ContentOwner,
   input: { folderId: string; name: string },
 ): Promise<FolderSummary | null> {
+  await requireFreeName(tx, owner, input.name, input.folderId)
   const [row] = await tx
     .update(folders)
     .set({ name: input.name })
     .where(ownFolder(owner, input.folderId))
     .returning()
+    .catch(asNameTaken)
   if (!row) return null
   const [counted] = await tx
     .select({ n: count() })
