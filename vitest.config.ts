@@ -9,7 +9,7 @@ export default defineConfig({
       'infra/**/*.test.ts',
       'tests/**/*.test.ts',
     ],
-    exclude: ['tests/e2e/**', 'node_modules/**'],
+    exclude: ['tests/e2e/**', '**/node_modules/**'],
     globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

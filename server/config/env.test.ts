@@ -42,7 +42,16 @@ describe('loadConfig: the model', () => {
 
   it('names the model variables when production has none', () => {
     const { AZURE_OPENAI_ENDPOINT: _endpoint, ...withoutEndpoint } = productionEnv
-    expect(problemsOf(withoutEndpoint)).toMatch(/AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY/)
+    expect(problemsOf(withoutEndpoint)).toMatch(/AZURE_OPENAI_ENDPOINT: is required in production/)
+  })
+
+  it('leaves the key out when production names an endpoint without one (the managed identity signs in)', () => {
+    const { AZURE_OPENAI_API_KEY: _key, ...withoutKey } = productionEnv
+    const { llm } = loadConfig(withoutKey)
+    expect(llm).toMatchObject({ provider: 'azure', url: 'https://clinai-weu.openai.azure.com' })
+    expect(llm.apiKey).toBeUndefined()
+    // Only the local simulator gets its local key.
+    expect(loadConfig({}).llm.apiKey).toBe('local-dev-key')
   })
 
   it('uses an OpenAI-compatible server when OPENAI_BASE_URL is set instead', () => {
@@ -68,6 +77,33 @@ describe('loadConfig: the model', () => {
 
   it('points at the local simulator in development', () => {
     expect(loadConfig({}).llm).toMatchObject({ provider: 'azure', url: 'http://127.0.0.1:5557' })
+  })
+})
+
+describe('loadConfig: Blob storage', () => {
+  it('takes an account URL (managed identity) or a connection string, not both', () => {
+    expect(loadConfig(productionEnv).storage).toEqual({
+      accountUrl: undefined,
+      connectionString: undefined,
+      container: 'clinai-files',
+    })
+    expect(
+      loadConfig({
+        AZURE_STORAGE_ACCOUNT_URL: 'https://clinai.blob.core.windows.net/',
+        AZURE_STORAGE_CONTAINER: 'exports',
+      }).storage,
+    ).toEqual({
+      accountUrl: 'https://clinai.blob.core.windows.net',
+      connectionString: undefined,
+      container: 'exports',
+    })
+    expect(
+      problemsOf({
+        AZURE_STORAGE_ACCOUNT_URL: 'https://a.blob.core.windows.net',
+        AZURE_STORAGE_CONNECTION_STRING: 'x',
+      }),
+    ).toMatch(/not both/)
+    expect(problemsOf({ AZURE_STORAGE_CONTAINER: 'Not_Valid' })).toMatch(/AZURE_STORAGE_CONTAINER/)
   })
 })
 

@@ -91,7 +91,10 @@ const envSchema = z.object({
     .max(24 * 14)
     .default(12),
 
-  /** Azure OpenAI: the resource endpoint (https://<name>.openai.azure.com), key, default deployment, API version. */
+  /**
+   * Azure OpenAI: the resource endpoint (https://<name>.openai.azure.com), default deployment and
+   * API version. Without a key the app signs in with its managed identity (@azure/identity).
+   */
   AZURE_OPENAI_ENDPOINT: httpUrl.optional(),
   AZURE_OPENAI_API_KEY: z.string().trim().min(1).max(500).optional(),
   AZURE_OPENAI_DEPLOYMENT: z.string().trim().min(1).max(100).default('gpt-4o-mini'),
@@ -100,6 +103,17 @@ const envSchema = z.object({
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}(?:-preview)?$/, 'must look like 2024-10-21')
     .default('2024-10-21'),
+  /**
+   * Azure Blob Storage: the account URL (https://<account>.blob.core.windows.net, managed identity)
+   * or a connection string (a key or SAS: Azurite and other setups), and the container.
+   */
+  AZURE_STORAGE_ACCOUNT_URL: httpUrl.optional(),
+  AZURE_STORAGE_CONNECTION_STRING: z.string().trim().min(1).max(2000).optional(),
+  AZURE_STORAGE_CONTAINER: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'must be a valid container name')
+    .default('clinai-files'),
   /** Any OpenAI-compatible server (vLLM, Ollama) instead of Azure: base URL (…/v1), key and model. */
   OPENAI_BASE_URL: httpUrl.optional(),
   OPENAI_API_KEY: z.string().trim().min(1).max(500).optional(),
@@ -155,6 +169,7 @@ export interface Config {
   }
   session: { secrets: string[]; idleMinutes: number; absoluteHours: number; secureCookie: boolean }
   llm: LlmConfig
+  storage: StorageConfig
   chat: { rateLimitPerMinute: number }
   api: { rateLimitPerMinute: number; tokenRateLimitPerMinute: number }
 }
@@ -164,7 +179,8 @@ export interface LlmConfig {
   provider: 'azure' | 'openai'
   /** Azure resource endpoint, or the OpenAI-compatible base URL. */
   url: string
-  apiKey: string
+  /** Absent for Azure: the client then authenticates with a token from @azure/identity. */
+  apiKey: string | undefined
   apiVersion: string
   /** The deployment (Azure) or model name used when the clinic sets none. */
   defaultDeployment: string
@@ -173,6 +189,14 @@ export interface LlmConfig {
   maxRetries: number
   contextTokens: number
   maxOutputTokens: number
+}
+
+export interface StorageConfig {
+  /** https://<account>.blob.core.windows.net: reached with the managed identity. */
+  accountUrl: string | undefined
+  /** Instead of the URL: a connection string with a key or SAS (Azurite, other setups). */
+  connectionString: string | undefined
+  container: string
 }
 
 export class ConfigError extends Error {
@@ -199,11 +223,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (isProduction) {
     const missing = requiredInProduction.filter((name) => env[name] === undefined)
     if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: is required in production`))
-    const hasAzure = env.AZURE_OPENAI_ENDPOINT !== undefined && env.AZURE_OPENAI_API_KEY !== undefined
+    // A key is optional: without one the managed identity signs in.
+    const hasAzure = env.AZURE_OPENAI_ENDPOINT !== undefined
     const hasOpenAi = env.OPENAI_BASE_URL !== undefined && env.OPENAI_MODEL !== undefined
     if (!hasAzure && !hasOpenAi) {
       throw new ConfigError([
-        'AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY: are required in production (or OPENAI_BASE_URL and OPENAI_MODEL)',
+        'AZURE_OPENAI_ENDPOINT: is required in production (or OPENAI_BASE_URL and OPENAI_MODEL)',
       ])
     }
     const insecure = (['AUTH_ISSUER', 'AUTH_REDIRECT_URI'] as const).filter(
@@ -211,6 +236,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     )
     if (insecure.length > 0)
       throw new ConfigError(insecure.map((name) => `${name}: must use https in production`))
+  }
+  if (env.AZURE_STORAGE_ACCOUNT_URL !== undefined && env.AZURE_STORAGE_CONNECTION_STRING !== undefined) {
+    throw new ConfigError([
+      'AZURE_STORAGE_CONNECTION_STRING: set either AZURE_STORAGE_ACCOUNT_URL or AZURE_STORAGE_CONNECTION_STRING, not both',
+    ])
   }
   if (env.AZURE_OPENAI_ENDPOINT !== undefined && env.OPENAI_BASE_URL !== undefined) {
     throw new ConfigError(['OPENAI_BASE_URL: set either AZURE_OPENAI_ENDPOINT or OPENAI_BASE_URL, not both'])
@@ -267,7 +297,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
               /\/$/,
               '',
             ),
-            apiKey: env.AZURE_OPENAI_API_KEY ?? localDefaults.aoaiSimulatorApiKey,
+            // The simulator's key only when the simulator is used; a real endpoint without a key
+            // means the managed identity.
+            apiKey:
+              env.AZURE_OPENAI_API_KEY ??
+              (env.AZURE_OPENAI_ENDPOINT === undefined ? localDefaults.aoaiSimulatorApiKey : undefined),
             defaultDeployment: env.AZURE_OPENAI_DEPLOYMENT,
           }),
       apiVersion: env.AZURE_OPENAI_API_VERSION,
@@ -276,6 +310,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxRetries: env.LLM_MAX_RETRIES,
       contextTokens: env.LLM_CONTEXT_TOKENS,
       maxOutputTokens: env.LLM_MAX_OUTPUT_TOKENS,
+    },
+    storage: {
+      accountUrl: env.AZURE_STORAGE_ACCOUNT_URL?.replace(/\/$/, ''),
+      connectionString: env.AZURE_STORAGE_CONNECTION_STRING,
+      container: env.AZURE_STORAGE_CONTAINER,
     },
     chat: { rateLimitPerMinute: env.CHAT_RATE_LIMIT_PER_MINUTE },
     api: {

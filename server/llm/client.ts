@@ -6,6 +6,10 @@
 // Once the answer streams, a failure ends it; nothing is replayed. Timeouts: the
 // SDK's `timeout` bounds each attempt until the response starts, and an idle timer
 // bounds the silence between chunks of a started stream.
+//
+// Credentials: a configured key is sent as `api-key`; an Azure endpoint without a key
+// gets Entra ID tokens from @azure/identity (on App Service, the managed identity).
+import { DefaultAzureCredential, getBearerTokenProvider, type TokenCredential } from '@azure/identity'
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError, AzureOpenAI } from 'openai'
 import type { ChatErrorCode } from '#server/chat/events.ts'
 import type { LlmConfig } from '#server/config/env.ts'
@@ -60,18 +64,34 @@ export class LlmAbortedError extends Error {
   }
 }
 
-export function createLlm(config: LlmConfig): Llm {
-  const common = { apiKey: config.apiKey, timeout: config.requestTimeoutMs, maxRetries: config.maxRetries }
+/** The scope of Azure OpenAI's data plane for Entra ID tokens. */
+export const AZURE_OPENAI_SCOPE = 'https://cognitiveservices.azure.com/.default'
+
+export interface LlmOptions {
+  /** For an Azure endpoint without a key; DefaultAzureCredential when not given. */
+  credential?: TokenCredential
+}
+
+export function createLlm(config: LlmConfig, options: LlmOptions = {}): Llm {
+  const common = { timeout: config.requestTimeoutMs, maxRetries: config.maxRetries }
   const client: OpenAI =
     config.provider === 'azure'
       ? // baseURL undefined explicitly: the SDK would otherwise read OPENAI_BASE_URL from the environment.
         new AzureOpenAI({
           ...common,
+          ...(config.apiKey !== undefined
+            ? { apiKey: config.apiKey }
+            : {
+                azureADTokenProvider: getBearerTokenProvider(
+                  options.credential ?? new DefaultAzureCredential(),
+                  AZURE_OPENAI_SCOPE,
+                ),
+              }),
           endpoint: config.url,
           apiVersion: config.apiVersion,
           baseURL: undefined,
         })
-      : new OpenAI({ ...common, baseURL: config.url })
+      : new OpenAI({ ...common, apiKey: config.apiKey ?? 'none', baseURL: config.url })
 
   return {
     provider: config.provider,
