@@ -30,6 +30,11 @@ export interface DatabaseOptions {
   statementTimeout?: number
 }
 
+/** pg-boss's view of a database connection (its `IDatabase`): statements with $n parameters. */
+export interface StatementRunner {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+}
+
 export interface Database {
   withTenant<T>(context: TenantContext, work: (tx: Tx) => Promise<T>): Promise<T>
   /**
@@ -43,6 +48,11 @@ export interface Database {
    * (the rate-limit counters). RLS shows it no row of any tenant table.
    */
   outsideTenant: PostgresJsDatabase<Schema>
+  /**
+   * Runs pg-boss's statements on this pool, or inside a withTenant transaction so a job is
+   * enqueued if and only if the work that asks for it commits.
+   */
+  jobStatements(tx?: Tx): StatementRunner
   /** Reachability check for /ready: a round trip, no tenant data. */
   ping(timeoutMs?: number): Promise<void>
   close(): Promise<void>
@@ -88,6 +98,17 @@ export function createDatabase(client: postgres.Sql): Database {
       const rows = await client<Array<{ tenant_id: string; owner_user_id: string }>>`
         select tenant_id, owner_user_id from clinai_stale_stream_owners(make_interval(secs => ${seconds}))`
       return rows.map((row) => ({ tenantId: row.tenant_id, userId: row.owner_user_id }))
+    },
+    jobStatements(tx) {
+      // Drizzle keeps the postgres.js transaction on its session; the statements run on it.
+      const target = tx
+        ? (tx as unknown as { session: { client: postgres.TransactionSql } }).session.client
+        : client
+      return {
+        async executeSql(text, values = []) {
+          return { rows: await target.unsafe(text, values as postgres.ParameterOrJSON<never>[]) }
+        },
+      }
     },
     async ping(timeoutMs = 2000) {
       let timer: NodeJS.Timeout | undefined
