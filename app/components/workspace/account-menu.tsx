@@ -3,6 +3,7 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { useRef, useState } from 'react'
 import { cx, menu } from '#app/components/ui/styles.ts'
+import { ExportDialog, exportText } from './export-dialog.tsx'
 import { TokensDialog } from './tokens-dialog.tsx'
 import type { WorkspaceData } from './workspace-data.ts'
 
@@ -10,6 +11,7 @@ const numbers = new Intl.NumberFormat('en')
 
 export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) {
   const [tokensOpen, setTokensOpen] = useState(false)
+  const [exportOpen, setExportOpen] = useState(false)
   const trigger = useRef<HTMLButtonElement>(null)
   const signOutForm = useRef<HTMLFormElement>(null)
   const initials = me.user.name
@@ -74,6 +76,9 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
             <DropdownMenu.Item className={menu.item} onSelect={() => setTokensOpen(true)}>
               Personal access tokens…
             </DropdownMenu.Item>
+            <DropdownMenu.Item className={menu.item} onSelect={() => setExportOpen(true)}>
+              {exportText.menuItem}
+            </DropdownMenu.Item>
             <DropdownMenu.Item className={menu.item} onSelect={() => signOutForm.current?.submit()}>
               Sign out
             </DropdownMenu.Item>
@@ -81,6 +86,7 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
         </DropdownMenu.Portal>
       </DropdownMenu.Root>
       <TokensDialog open={tokensOpen} onOpenChange={setTokensOpen} returnFocusTo={() => trigger.current} />
+      <ExportDialog open={exportOpen} onOpenChange={setExportOpen} returnFocusTo={() => trigger.current} />
     </>
   )
 }
