@@ -48,6 +48,7 @@ export default defineConfig({
       CLINAI_PG_PORT: process.env.E2E_PG_PORT ?? '54339',
       CLINAI_OIDC_PORT: process.env.E2E_OIDC_PORT ?? '5576',
       CLINAI_AOAI_PORT: process.env.E2E_AOAI_PORT ?? '5577',
+      CLINAI_AZURITE_PORT: process.env.E2E_AZURITE_PORT ?? '10400',
       LOG_LEVEL: 'warn',
     },
   },

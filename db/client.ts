@@ -30,6 +30,11 @@ export interface DatabaseOptions {
   statementTimeout?: number
 }
 
+/** pg-boss's view of a database connection (its `IDatabase`): statements with $n parameters. */
+export interface StatementRunner {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+}
+
 export interface Database {
   withTenant<T>(context: TenantContext, work: (tx: Tx) => Promise<T>): Promise<T>
   /**
@@ -38,6 +43,11 @@ export interface Database {
    * identifiers only. RLS shows it no row of any tenant table.
    */
   outsideTenant: PostgresJsDatabase<Schema>
+  /**
+   * Runs pg-boss's statements on this pool, or inside a withTenant transaction so a job is
+   * enqueued if and only if the work that asks for it commits.
+   */
+  jobStatements(tx?: Tx): StatementRunner
   /** Reachability check for /ready: a round trip, no tenant data. */
   ping(timeoutMs?: number): Promise<void>
   close(): Promise<void>
@@ -77,6 +87,17 @@ export function createDatabase(client: postgres.Sql): Database {
         )
         return work(tx)
       })
+    },
+    jobStatements(tx) {
+      // Drizzle keeps the postgres.js transaction on its session; the statements run on it.
+      const target = tx
+        ? (tx as unknown as { session: { client: postgres.TransactionSql } }).session.client
+        : client
+      return {
+        async executeSql(text, values = []) {
+          return { rows: await target.unsafe(text, values as postgres.ParameterOrJSON<never>[]) }
+        },
+      }
     },
     async ping(timeoutMs = 2000) {
       let timer: NodeJS.Timeout | undefined

@@ -1,8 +1,9 @@
-// Applies the committed migrations as the owner role. `npm run db:migrate`.
+// Applies the committed migrations and installs the job queue as the owner role. `npm run db:migrate`.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import { connectOwner } from './client.ts'
+import { installJobQueues } from './jobs.ts'
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations')
 
@@ -13,6 +14,8 @@ export async function runMigrations(ownerUrl: string): Promise<void> {
   } finally {
     await owner.close()
   }
+  // The job queue's own schema (pg-boss), owned by the owner role like every table.
+  await installJobQueues(ownerUrl)
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

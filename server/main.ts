@@ -11,7 +11,7 @@ import { connectDatabase } from '#db/client.ts'
 import { ConfigError, loadConfig, type Config } from './config/env.ts'
 import { createApp, listen, type RunningServer } from './http/server.ts'
 import { createLogger, type Logger } from './logger.ts'
-import { interruptStaleStreams, STALE_STREAM_SECONDS } from './services/chat/recovery.ts'
+import { startJobRunner } from './jobs/runner.ts'
 import { createServices, type Services } from './services.ts'
 import { startTelemetry } from './telemetry/index.ts'
 
@@ -29,12 +29,8 @@ export async function startApp(
   const logger = options.logger ?? createLogger(config.logLevel)
   const db = connectDatabase(config.database.url, { max: config.database.poolMax })
   const services: Services = createServices(config, db, logger)
-  // A live answer shows a sign of life every few seconds (see STREAM_HEARTBEAT_MS), so one
-  // silent for longer was cut off by a crash. Live streams of an instance still running
-  // next to this one (a deployment slot swap, a scale-out) are left alone.
-  const interrupted = await interruptStaleStreams(db, STALE_STREAM_SECONDS)
-  if (interrupted > 0) logger.warn({ interrupted }, 'answers interrupted by a restart marked as error')
-  const sweeper = startStaleStreamSweep(services)
+  // Background work (exports, erasure, retention, the stale-stream sweep) runs in this process.
+  const jobs = await startJobRunner(services)
   const build = (await import('#build/index.js')) as ServerBuild
   const app = createApp({ services, build, publicDir: path.join(root, 'public') })
   const running = await listen(app, options.port ?? config.port, config.host)
@@ -43,25 +39,11 @@ export async function startApp(
     ...running,
     services,
     async close() {
-      clearInterval(sweeper)
       await running.close()
+      await jobs.stop()
       await db.close()
     },
   }
-}
-
-/** Ends answers that fell silent (no heartbeat) while this process runs: a crashed sibling. */
-function startStaleStreamSweep({ db, logger }: Services): NodeJS.Timeout {
-  const timer = setInterval(() => {
-    interruptStaleStreams(db, STALE_STREAM_SECONDS).then(
-      (interrupted) => {
-        if (interrupted > 0) logger.warn({ interrupted }, 'stale streaming answers marked as error')
-      },
-      (error: unknown) => logger.error({ err: { name: (error as Error).name } }, 'stale stream sweep failed'),
-    )
-  }, 15_000)
-  timer.unref()
-  return timer
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -10,7 +10,9 @@ import {
   type ChatRateLimiter,
   type RateLimiter,
 } from './limits/rate-limit.ts'
+import { createJobQueue, type JobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
+import { createBlobStorage, type BlobStorage } from './storage/blob.ts'
 
 export interface Services {
   config: Config
@@ -21,6 +23,10 @@ export interface Services {
   chatRateLimiter: ChatRateLimiter
   /** The typed API's limits: per person (all credentials) and per personal access token. */
   apiRateLimiters: { person: RateLimiter; token: RateLimiter }
+  /** Durable jobs, enqueued inside the caller's transaction. */
+  jobs: JobQueue
+  /** The Blob container for exports; undefined when no account is configured. */
+  storage: BlobStorage | undefined
 }
 
 export function createServices(config: Config, db: Database, logger: Logger): Services {
@@ -35,5 +41,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
       person: createRateLimiter({ prefix: 'api', perMinute: config.api.rateLimitPerMinute, db }),
       token: createRateLimiter({ prefix: 'api-token', perMinute: config.api.tokenRateLimitPerMinute, db }),
     },
+    jobs: createJobQueue(db),
+    storage: createBlobStorage(config.storage),
   }
 }

@@ -149,6 +149,27 @@ export const de: Catalog = {
     languageSaved: 'Sprache geändert.',
   },
   languages: { de: 'Deutsch', en: 'English' },
+  exports: {
+    menuItem: 'Meine Daten exportieren…',
+    title: 'Meine Daten exportieren',
+    description:
+      'Ein Archiv mit allem, was Ihnen gehört: Ihre Unterhaltungen mit ihren Nachrichten und Ihre Ordner, als JSON-Datei für andere Programme und als Markdown-Datei je Unterhaltung.',
+    start: 'Export erstellen',
+    starting: 'Wird angefordert…',
+    loading: 'Ihre Exporte werden geladen…',
+    none: 'Noch keine Exporte.',
+    listHeading: 'Ihre Exporte',
+    download: 'Herunterladen',
+    queued: 'Wartet auf den Start',
+    running: 'Das Archiv wird geschrieben… {{progress}}',
+    done: 'Bereit, herunterladbar bis {{expires}}',
+    failedStorage:
+      'Fehlgeschlagen: Der Dateispeicher ist nicht erreichbar. Bitte wenden Sie sich an Ihre Administration.',
+    failed: 'Fehlgeschlagen. Bitte versuchen Sie es später noch einmal.',
+    expired: 'Abgelaufen und gelöscht',
+    created: 'Angefordert am {{day}}',
+    size: '{{kilobytes}} KB',
+  },
   tokens: {
     title: 'Persönliche Zugriffstokens',
     description:

@@ -142,6 +142,26 @@ export const en = {
     languageSaved: 'Language changed.',
   },
   languages: { de: 'Deutsch', en: 'English' },
+  exports: {
+    menuItem: 'Export my data…',
+    title: 'Export my data',
+    description:
+      'One archive of everything that is yours: your conversations with their messages and your folders, as a JSON file for other programs and a Markdown file per conversation.',
+    start: 'Create an export',
+    starting: 'Asking…',
+    loading: 'Loading your exports…',
+    none: 'No exports yet.',
+    listHeading: 'Your exports',
+    download: 'Download',
+    queued: 'Waiting to start',
+    running: 'Writing the archive… {{progress}}',
+    done: 'Ready, downloadable until {{expires}}',
+    failedStorage: 'Failed: file storage is not available. Please ask your administrator.',
+    failed: 'Failed. Please try again later.',
+    expired: 'Expired and deleted',
+    created: 'Asked for on {{day}}',
+    size: '{{kilobytes}} KB',
+  },
   tokens: {
     title: 'Personal access tokens',
     description:

@@ -14,7 +14,7 @@ export const tenants = pgTable(
     modelDeployment: text('model_deployment'),
     systemPrompt: text('system_prompt'),
     monthlyTokenBudget: bigint('monthly_token_budget', { mode: 'number' }).notNull().default(2_000_000),
-    /** Conversations older than this many days are deleted by the retention job; null = keep. */
+    /** Conversations idle for longer than this many days are deleted by the retention job; null = keep. */
     retentionDays: integer('retention_days'),
     /** The language of everyone who has not chosen one in the account menu. */
     defaultLocale: locale('default_locale').notNull().default('de'),
@@ -24,6 +24,11 @@ export const tenants = pgTable(
     uniqueIndex('tenants_slug_key').on(t.slug),
     check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'`),
     check('tenants_budget_nonnegative', sql`${t.monthlyTokenBudget} >= 0`),
+    // The same bounds as the settings procedure: at least a week, at most ten years.
+    check(
+      'tenants_retention_bounds',
+      sql`${t.retentionDays} is null or ${t.retentionDays} between 7 and 3650`,
+    ),
     // A request sees its own clinic's row and nothing else.
     pgPolicy('tenant_self', {
       as: 'permissive',

@@ -5,9 +5,11 @@
 // Environment (all optional): PORT (3000), CLINAI_DATA_DIR (.data),
 // CLINAI_PG_PORT (54329), CLINAI_OIDC_PORT (5556), CLINAI_FRESH=1 to start
 // from an empty data folder, CLINAI_AOAI_PORT (5557) for the Azure OpenAI
-// simulator. Setting AUTH_ISSUER uses a real identity provider instead of the
+// simulator, CLINAI_AZURITE_PORT (10000) for Azurite (Blob Storage, data in
+// .data/azurite). Setting AUTH_ISSUER uses a real identity provider instead of the
 // bundled one; setting AZURE_OPENAI_ENDPOINT (or OPENAI_BASE_URL) uses a real
-// model instead of the simulator.
+// model instead of the simulator; setting AZURE_STORAGE_CONNECTION_STRING (or
+// AZURE_STORAGE_ACCOUNT_URL) uses a real storage account instead of Azurite.
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +18,7 @@ import { seedDemoData } from '#infra/local/seed.ts'
 import { loadConfig, localDefaults } from '#server/config/env.ts'
 import { startApp } from '#server/main.ts'
 import { startAoaiSimulator } from './aoai-simulator/server.ts'
+import { startLocalAzurite } from './azurite.ts'
 import { startIdentityProvider } from './identity-provider.ts'
 import { startLocalPostgres } from './postgres.ts'
 
@@ -26,6 +29,7 @@ const databaseName = localDefaults.databaseName
 const appPort = Number(process.env.PORT ?? localDefaults.port)
 const oidcPort = Number(process.env.CLINAI_OIDC_PORT ?? localDefaults.oidcPort)
 const aoaiPort = Number(process.env.CLINAI_AOAI_PORT ?? localDefaults.aoaiSimulatorPort)
+const azuritePort = Number(process.env.CLINAI_AZURITE_PORT ?? localDefaults.azuritePort)
 
 if (process.env.NODE_ENV === 'production') {
   console.error('infra/local/dev.ts starts local stand-ins and never runs in production; use `npm start`.')
@@ -93,6 +97,14 @@ try {
       AZURE_OPENAI_API_KEY: localDefaults.aoaiSimulatorApiKey,
     })
     console.log(`[dev] Azure OpenAI simulator at ${simulator.url} (faults: see infra/local/aoai-simulator)`)
+  }
+  if (!process.env.AZURE_STORAGE_CONNECTION_STRING && !process.env.AZURE_STORAGE_ACCOUNT_URL) {
+    const azurite = await startLocalAzurite({ port: azuritePort, location: path.join(dataDir, 'azurite') })
+    stoppers.push(() => azurite.stop())
+    process.env.AZURE_STORAGE_CONNECTION_STRING = azurite.connectionString
+    console.log(
+      `[dev] Azurite (Blob Storage) on port ${azuritePort} (data in ${path.relative(root, dataDir)}/azurite)`,
+    )
   }
   const { seeded } = await seedDemoData(pg.ownerUrl(), { oidcIssuer: process.env.AUTH_ISSUER! })
   console.log(seeded ? '[dev] seeded the demo clinics' : '[dev] kept the existing data')

@@ -2,20 +2,26 @@
 //   npm run cli -- tenant create --name <name> --slug <slug> --admin-email <email> [--admin-name <name>]
 //   npm run cli -- tenant list
 //   npm run cli -- token create --tenant <slug> --email <email> --name <label> [--expires-in-days <n>]
+//   npm run cli -- tenant export --slug <slug> [--out <file.zip>]
+//   npm run cli -- tenant erase --slug <slug> --confirm <slug> [--receipt-out <file.json>]
 // It connects as the owner role (DATABASE_OWNER_URL), never as a request would.
 import { parseArgs } from 'node:util'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { connectOwner } from '#db/client.ts'
 import { tenants, users } from '#db/schema/index.ts'
-import { loadConfig } from '#server/config/env.ts'
+import { loadConfig, localDefaults, type StorageConfig } from '#server/config/env.ts'
+import { eraseClinic, exportClinic, findClinic } from '#server/services/offboarding/offboarding.ts'
+import { createBlobStorage } from '#server/storage/blob.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
 import { createApiToken } from '#server/services/tokens/api-tokens.ts'
 
 const usage = `Usage:
   npm run cli -- tenant create --name <name> --slug <slug> --admin-email <email> [--admin-name <name>]
   npm run cli -- tenant list
-  npm run cli -- token create --tenant <slug> --email <email> --name <label> [--expires-in-days <n>]`
+  npm run cli -- token create --tenant <slug> --email <email> --name <label> [--expires-in-days <n>]
+  npm run cli -- tenant export --slug <slug> [--out <file.zip>]
+  npm run cli -- tenant erase --slug <slug> --confirm <slug> [--receipt-out <file.json>]`
 
 const slugSchema = z
   .string()
@@ -27,7 +33,17 @@ const emailSchema = z.email('email: not a valid address').max(320)
 
 export class CliError extends Error {}
 
-export async function runCli(argv: string[], ownerUrl: string, out: (line: string) => void): Promise<void> {
+export interface CliOptions {
+  /** Blob Storage, for the commands that touch a clinic's files (export, erase). */
+  storage?: StorageConfig
+}
+
+export async function runCli(
+  argv: string[],
+  ownerUrl: string,
+  out: (line: string) => void,
+  options: CliOptions = {},
+): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -39,6 +55,9 @@ export async function runCli(argv: string[], ownerUrl: string, out: (line: strin
       tenant: { type: 'string' },
       email: { type: 'string' },
       'expires-in-days': { type: 'string' },
+      out: { type: 'string' },
+      confirm: { type: 'string' },
+      'receipt-out': { type: 'string' },
     },
   })
   const command = positionals.join(' ')
@@ -116,6 +135,34 @@ export async function runCli(argv: string[], ownerUrl: string, out: (line: strin
         out(`(shown once; expires ${token.expiresAt ?? 'never'}; id ${token.id})`)
         return
       }
+      case 'tenant export': {
+        const slug = parse(slugSchema, values.slug)
+        const clinic = await findClinic(owner.db, slug)
+        if (!clinic) throw new CliError(`no clinic with slug "${slug}"`)
+        const file = values.out ?? `${slug}-export-${new Date().toISOString().slice(0, 10)}.zip`
+        const { people } = await exportClinic(owner.db, clinic, file).catch((error: unknown) => {
+          if ((error as { code?: string }).code === 'EEXIST') throw new CliError(`${file} exists already`)
+          throw error
+        })
+        out(`exported clinic ${slug} (${people} people) to ${file}`)
+        return
+      }
+      case 'tenant erase': {
+        const slug = parse(slugSchema, values.slug)
+        if (values.confirm !== slug)
+          throw new CliError(`confirm: repeat the slug (--confirm ${slug}) to erase it`)
+        const clinic = await findClinic(owner.db, slug)
+        if (!clinic) throw new CliError(`no clinic with slug "${slug}"`)
+        const storage = options.storage ? createBlobStorage(options.storage) : undefined
+        const receipt = await eraseClinic(owner.client, storage, clinic)
+        const text = `${JSON.stringify(receipt, null, 2)}\n`
+        if (values['receipt-out']) {
+          const { writeFile } = await import('node:fs/promises')
+          await writeFile(values['receipt-out'], text, { flag: 'wx', mode: 0o600 })
+        }
+        out(text.trimEnd())
+        return
+      }
       default:
         throw new CliError(command ? `unknown command "${command}"\n${usage}` : usage)
     }
@@ -130,6 +177,21 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data
 }
 
+/** The configured account, or in development the local Azurite that `npm run dev` starts. */
+function localStorage(config: ReturnType<typeof loadConfig>): StorageConfig | undefined {
+  const { storage } = config
+  if (storage.connectionString || storage.accountUrl) return storage
+  if (config.isProduction) return undefined
+  const port = Number(process.env.CLINAI_AZURITE_PORT ?? localDefaults.azuritePort)
+  return {
+    ...storage,
+    connectionString:
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+      'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+      `BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const config = loadConfig()
   if (!config.database.ownerUrl) {
@@ -137,7 +199,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(1)
   }
   try {
-    await runCli(process.argv.slice(2), config.database.ownerUrl, (line) => console.log(line))
+    await runCli(process.argv.slice(2), config.database.ownerUrl, (line) => console.log(line), {
+      storage: localStorage(config),
+    })
   } catch (error) {
     if (error instanceof CliError || (error instanceof Error && error.name === 'TypeError')) {
       console.error(error.message)

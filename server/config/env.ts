@@ -10,6 +10,7 @@ export const localDefaults = {
   oidcPort: 5556,
   aoaiSimulatorPort: 5557,
   aoaiSimulatorApiKey: 'local-dev-key',
+  azuritePort: 10000,
   databaseName: 'clinai',
   appRolePassword: 'clinai-local-app',
   ownerRolePassword: 'clinai-local-owner',
@@ -115,6 +116,17 @@ const envSchema = z.object({
     .trim()
     .regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'must be a valid container name')
     .default('clinai-files'),
+  /** Days an export archive stays downloadable; then its blob is deleted. */
+  EXPORT_EXPIRY_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** When the daily maintenance (retention, export expiry) runs: a cron expression in UTC. */
+  JOBS_MAINTENANCE_CRON: z
+    .string()
+    .trim()
+    .regex(/^(\S+\s+){4}\S+$/, 'must be a cron expression of five fields')
+    .default('17 3 * * *'),
+  /** How often each instance looks for queued jobs, and for jobs whose worker died. */
+  JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  JOBS_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   /** Any OpenAI-compatible server (vLLM, Ollama) instead of Azure: base URL (…/v1), key and model. */
   OPENAI_BASE_URL: httpUrl.optional(),
   OPENAI_API_KEY: z.string().trim().min(1).max(500).optional(),
@@ -171,6 +183,8 @@ export interface Config {
   session: { secrets: string[]; idleMinutes: number; absoluteHours: number; secureCookie: boolean }
   llm: LlmConfig
   storage: StorageConfig
+  exports: { expiryDays: number }
+  jobs: { maintenanceCron: string; pollSeconds: number; superviseSeconds: number }
   chat: { rateLimitPerMinute: number }
   api: { rateLimitPerMinute: number; tokenRateLimitPerMinute: number }
 }
@@ -319,6 +333,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       accountUrl: env.AZURE_STORAGE_ACCOUNT_URL?.replace(/\/$/, ''),
       connectionString: env.AZURE_STORAGE_CONNECTION_STRING,
       container: env.AZURE_STORAGE_CONTAINER,
+    },
+    exports: { expiryDays: env.EXPORT_EXPIRY_DAYS },
+    jobs: {
+      maintenanceCron: env.JOBS_MAINTENANCE_CRON,
+      pollSeconds: env.JOBS_POLL_SECONDS,
+      superviseSeconds: env.JOBS_SUPERVISE_SECONDS,
     },
     chat: { rateLimitPerMinute: env.CHAT_RATE_LIMIT_PER_MINUTE },
     api: {

@@ -3,6 +3,7 @@
 import { createCallerFactory, router } from './init.ts'
 import { adminRouter } from './routers/admin.ts'
 import { conversationsRouter } from './routers/conversations.ts'
+import { exportsRouter } from './routers/exports.ts'
 import { foldersRouter } from './routers/folders.ts'
 import { meRouter } from './routers/me.ts'
 import { messagesRouter } from './routers/messages.ts'
@@ -15,6 +16,7 @@ export const appRouter = router({
   folders: foldersRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,
+  exports: exportsRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -17,6 +17,9 @@
 //    would get them, against the same load uncompressed (as it was before
 //    compression). Bytes are counted on the wire. Target: at most 35 % of the
 //    uncompressed bytes; a repeat visit fetches only the page (assets are immutable).
+// 5. A 50 MB export (one person's 20 000 messages of 2.5 KB): the job streams it from
+//    the database through the zip into Blob (Azurite); peak heap growth while it runs
+//    must stay flat, under 64 MiB (a fifth of the data), whatever the archive's size.
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
@@ -26,7 +29,10 @@ import { AzureOpenAI } from 'openai'
 import postgres from 'postgres'
 import { runMigrations } from '#db/migrate.ts'
 import { startAoaiSimulator } from '#infra/local/aoai-simulator/server.ts'
+import { startLocalAzurite } from '#infra/local/azurite.ts'
 import { startLocalPostgres } from '#infra/local/postgres.ts'
+import { createContext } from '#server/trpc/context.ts'
+import { createCaller } from '#server/trpc/root.ts'
 import { searchConversations } from '#server/services/search/search.ts'
 import { startTestApp } from '#tests/support/app-server.ts'
 import { seedTwoClinics, type FixtureUser } from '#tests/support/fixtures.ts'
@@ -114,6 +120,7 @@ const pg = await startLocalPostgres({
   appPassword: 'bench-app',
 })
 const simulator = await startAoaiSimulator({ apiKey: 'bench-key', tokensPerSecond: 200, firstTokenMs: 300 })
+const azurite = await startLocalAzurite({ port: await freePort() })
 try {
   await runMigrations(pg.ownerUrl())
   await pg.enableAppLogin()
@@ -124,6 +131,8 @@ try {
     AZURE_OPENAI_API_KEY: 'bench-key',
     CHAT_RATE_LIMIT_PER_MINUTE: '10000',
     DATABASE_POOL_MAX: '20',
+    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    JOBS_POLL_SECONDS: '0.5',
   })
   const owner = postgres(pg.ownerUrl(), { max: 4, onnotice: () => {} })
   const newConversation = async (user: FixtureUser) => {
@@ -311,9 +320,52 @@ try {
     '< 250 ms',
     timings['Therapie:20000']! < 250,
   )
+  // 4. A 50 MB export, written while the heap is sampled.
+  const person = fixture.a2
+  await owner`
+    with c as (
+      insert into conversations (tenant_id, owner_user_id, title)
+      select ${person.tenantId}, ${person.userId}, 'Export bench ' || g from generate_series(1, 1000) g
+      returning id)
+    insert into messages (tenant_id, conversation_id, owner_user_id, role, content)
+    select ${person.tenantId}, c.id, ${person.userId}, 'assistant',
+           (select string_agg(md5(random()::text), ' ') from generate_series(1, 75))
+      from c, generate_series(1, 20)`
+  const [size] = await owner<Array<{ mb: number }>>`
+    select round(sum(octet_length(content)) / 1e6)::int as mb from messages where owner_user_id = ${person.userId}`
+  global.gc?.()
+  const caller = createCaller(
+    createContext({
+      services: app.services,
+      requestId: 'bench-export',
+      identity: { ...person, via: 'token', credentialId: 'bench' },
+    }),
+  )
+  const heapStart = process.memoryUsage().heapUsed
+  let heapMax = heapStart
+  const sampler = setInterval(() => {
+    heapMax = Math.max(heapMax, process.memoryUsage().heapUsed)
+  }, 50)
+  const exportStarted = performance.now()
+  const { id } = await caller.exports.create()
+  let finished: { status: string; sizeBytes: number | null } | undefined
+  while (!finished) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const latest = (await caller.exports.list()).find((item) => item.id === id)!
+    if (latest.status === 'done' || latest.status === 'failed') finished = latest
+  }
+  clearInterval(sampler)
+  const growthMiB = (heapMax - heapStart) / 2 ** 20
+  report(
+    `export of ${size!.mb} MB (${finished.status}, zip ${((finished.sizeBytes ?? 0) / 1e6).toFixed(1)} MB, ${((performance.now() - exportStarted) / 1000).toFixed(1)} s)`,
+    `peak heap growth ${growthMiB.toFixed(1)} MiB`,
+    '< 64 MiB',
+    finished.status === 'done' && growthMiB < 64,
+  )
   await owner.end()
   await app.close()
 } finally {
+  await azurite.stop()
   await simulator.close()
   await pg.stop()
   await rm(dataDir, { recursive: true, force: true })

@@ -41,7 +41,12 @@ afterAll(async () => {
 })
 
 /** The reviewed functions the app role may call that run with their owner's rights. */
-const REVIEWED = ['clinai_search_conversations', 'clinai_stale_stream_owners']
+const REVIEWED = [
+  'clinai_erase_person',
+  'clinai_search_conversations',
+  'clinai_stale_stream_owners',
+  'clinai_tenant_ids',
+]
 
 describe('SECURITY DEFINER functions', () => {
   it('are exactly the reviewed ones, each callable by the app role only where granted', async () => {

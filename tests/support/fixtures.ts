@@ -1,4 +1,5 @@
-// Two clinics with a row in every tenant table for every person, written
+// Two clinics with a row in every tenant table for every person (content and exports for
+// the therapists, whose alone they are; a past erasure's receipt per clinic), written
 // through the owner connection. Security tests use it to prove what each
 // person can and cannot see; tests/security/rls.test.ts fails if a tenant
 // table has no fixture rows, so a new table cannot slip past.
@@ -9,6 +10,8 @@ import {
   apiTokens,
   auditEvents,
   conversations,
+  dataExports,
+  erasureReceipts,
   folders,
   messages,
   sessions,
@@ -125,11 +128,40 @@ export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
             content: `Message of ${key}`,
           })
           .returning({ id: messages.id })
+        await tx.insert(dataExports).values({
+          tenantId: user.tenantId,
+          ownerUserId: user.userId,
+          status: 'failed',
+          errorCode: 'fixture',
+        })
         content[key as 'a1' | 'a2' | 'b1'] = {
           folderId: folder!.id,
           conversationId: conversation!.id,
           messageId: message!.id,
         }
+      }
+      // Each clinic has erased someone before: their row pseudonymised, their receipt kept.
+      for (const [clinic, admin] of [
+        [clinicA, aAdmin],
+        [clinicB, bAdmin],
+      ] as const) {
+        const former = randomUUID()
+        await tx.insert(users).values({
+          tenantId: clinic.tenantId,
+          id: former,
+          email: `erased-${former}@erased.invalid`,
+          name: 'Erased person',
+          status: 'disabled',
+        })
+        await tx.insert(erasureReceipts).values({
+          tenantId: clinic.tenantId,
+          subjectUserId: former,
+          requestedByUserId: admin.userId,
+          status: 'done',
+          tableCounts: { messages: 0 },
+          blobCounts: {},
+          completedAt: new Date(),
+        })
       }
     })
   } finally {

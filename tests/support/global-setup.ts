@@ -7,6 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
 import { runMigrations } from '#db/migrate.ts'
+import { startLocalAzurite } from '#infra/local/azurite.ts'
 import { startLocalPostgres } from '#infra/local/postgres.ts'
 import { freePort } from './free-port.ts'
 
@@ -25,6 +26,8 @@ export interface ProvidedPostgres {
 declare module 'vitest' {
   export interface ProvidedContext {
     postgres: ProvidedPostgres
+    /** Azurite's connection string; each test file uses a container of its own (tests/support/storage.ts). */
+    azurite: string
   }
 }
 
@@ -70,6 +73,8 @@ export default async function setup(project: TestProject) {
   // mkdtemp makes the folder 0700; the `postgres` system user must be able to enter it.
   await chmod(dataDir, 0o755)
   const port = await freePort()
+  // Azurite starts while PostgreSQL does: both take a few seconds.
+  const azuriteStarting = freePort().then((azuritePort) => startLocalAzurite({ port: azuritePort }))
   const pg = await startLocalPostgres({
     dataDir: path.join(dataDir, 'data'),
     port,
@@ -80,6 +85,8 @@ export default async function setup(project: TestProject) {
   })
   await runMigrations(pg.ownerUrl(TEMPLATE_DATABASE))
   await pg.enableAppLogin()
+  const azurite = await azuriteStarting
+  project.provide('azurite', azurite.connectionString)
   project.provide('postgres', {
     port,
     superuserUrl: pg.superuserUrl('postgres'),
@@ -88,6 +95,7 @@ export default async function setup(project: TestProject) {
     template: TEMPLATE_DATABASE,
   })
   return async () => {
+    await azurite.stop()
     await pg.stop()
     await rm(dataDir, { recursive: true, force: true })
   }

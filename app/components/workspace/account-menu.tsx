@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next'
 import { cx, menu } from '#app/components/ui/styles.ts'
 import { useFormat } from '#app/i18n/format.ts'
 import { PREFERENCES_ACTION } from '#app/i18n/preferences.ts'
+import { ExportDialog } from './export-dialog.tsx'
 import { TokensDialog } from './tokens-dialog.tsx'
 import type { WorkspaceData } from './workspace-data.ts'
 
@@ -17,6 +18,7 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
   const pendingLocale = preferences.formData?.get('locale')
   const chosen = typeof pendingLocale === 'string' ? pendingLocale : (me.user.locale ?? 'clinic')
   const [tokensOpen, setTokensOpen] = useState(false)
+  const [exportOpen, setExportOpen] = useState(false)
   const trigger = useRef<HTMLButtonElement>(null)
   const signOutForm = useRef<HTMLFormElement>(null)
   const initials = me.user.name
@@ -112,6 +114,9 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
             <DropdownMenu.Item className={menu.item} onSelect={() => setTokensOpen(true)}>
               {t('account.tokens')}
             </DropdownMenu.Item>
+            <DropdownMenu.Item className={menu.item} onSelect={() => setExportOpen(true)}>
+              {t('exports.menuItem')}
+            </DropdownMenu.Item>
             <DropdownMenu.Item className={menu.item} onSelect={() => signOutForm.current?.submit()}>
               {t('account.signOut')}
             </DropdownMenu.Item>
@@ -119,6 +124,7 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
         </DropdownMenu.Portal>
       </DropdownMenu.Root>
       <TokensDialog open={tokensOpen} onOpenChange={setTokensOpen} returnFocusTo={() => trigger.current} />
+      <ExportDialog open={exportOpen} onOpenChange={setExportOpen} returnFocusTo={() => trigger.current} />
     </>
   )
 }

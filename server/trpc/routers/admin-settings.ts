@@ -30,7 +30,8 @@ const settingsInput = z.object({
     .nullable()
     .optional(),
   monthlyTokenBudget: z.number().int().min(0).max(10_000_000_000).optional(),
-  retentionDays: z.number().int().min(1).max(3650).nullable().optional(),
+  /** Conversations idle for longer are deleted daily; at least a week, so a holiday never costs anyone their work. */
+  retentionDays: z.number().int().min(7).max(3650).nullable().optional(),
   defaultLocale: z.enum(['de', 'en']).optional(),
 })
 

@@ -1,4 +1,11 @@
 import { z } from 'zod'
+import {
+  ErasureConfirmationError,
+  ErasureConflictError,
+  getErasureReceipt,
+  listErasureReceipts,
+  requestErasure,
+} from '#server/services/erasure/erasure.ts'
 import { changeUser, LastAdminError, listUsers } from '#server/services/users/admin-users.ts'
 import { adminProcedure, router } from '../init.ts'
 import { apiError } from '../errors.ts'
@@ -50,4 +57,69 @@ export const adminUsersRouter = router({
         ),
       ),
     ),
+
+  /**
+   * Erases a person of the caller's clinic (someone who left, or who asked): `confirm` must be their
+   * name or email as shown. They are signed out and disabled at once; a job then deletes their
+   * conversations, messages, folders, exports and export files, sessions and tokens, and replaces
+   * their name and email with a placeholder, keeping the id for the audit trail. Answers the receipt
+   * (`queued`); `admin.users.erasureReceipt` shows it as it completes. Admins only; never oneself
+   * (409), never twice (409), never the last active admin (409); a person of another clinic is 404.
+   */
+  erase: adminProcedure
+    .input(
+      z.object({
+        userId: z.uuid(),
+        confirm: z.string().trim().min(1, 'Type the name of the person to erase').max(320),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      try {
+        const receipt = await requestErasure(
+          ctx.tx,
+          ctx.identity,
+          input.userId,
+          input.confirm,
+          ctx.services.jobs,
+          { requestId: ctx.requestId },
+        )
+        if (!receipt) throw new TRPCError({ code: 'NOT_FOUND', message: 'User not found.' })
+        return receipt
+      } catch (error) {
+        if (error instanceof ErasureConfirmationError) {
+          throw new TRPCError({ code: 'BAD_REQUEST', message: 'The confirmation does not name this person.' })
+        }
+        if (error instanceof ErasureConflictError) {
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message:
+              error.reason === 'self'
+                ? 'You cannot erase yourself; ask another admin.'
+                : 'This person has already been erased, or is being erased.',
+          })
+        }
+        if (error instanceof LastAdminError) {
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: 'Your clinic needs at least one active admin. Make someone else an admin first.',
+          })
+        }
+        throw error
+      }
+    }),
+
+  /**
+   * The erasure receipt of a person of the caller's clinic: its state and, once done, the rows removed
+   * per table and the files per storage prefix, when, and at whose request. Counts only, never
+   * content. Also downloadable as JSON from `GET /api/erasures/<userId>/receipt`. Admins only; no
+   * receipt (or a person of another clinic) answers 404.
+   */
+  erasureReceipt: adminProcedure.input(z.object({ userId: z.uuid() })).query(async ({ ctx, input }) => {
+    const receipt = await getErasureReceipt(ctx.tx, ctx.identity, input.userId)
+    if (!receipt) throw new TRPCError({ code: 'NOT_FOUND', message: 'No erasure for this person.' })
+    return receipt
+  }),
+
+  /** Every erasure receipt of the caller's clinic, newest first (at most 200). Admins only. */
+  erasures: adminProcedure.query(({ ctx }) => listErasureReceipts(ctx.tx, ctx.identity)),
 })

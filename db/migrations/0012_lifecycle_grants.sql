@@ -1,0 +1,87 @@
+-- Hand-written: what drizzle-kit cannot express for the data lifecycle (migration 0011).
+ALTER TABLE "data_exports" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
+ALTER TABLE "erasure_receipts" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
+GRANT SELECT, INSERT, UPDATE, DELETE ON "data_exports" TO clinai_app;--> statement-breakpoint
+-- Receipts are never deleted by the application; only the erasure job updates them (policy system_updates).
+GRANT SELECT, INSERT, UPDATE ON "erasure_receipts" TO clinai_app;--> statement-breakpoint
+
+-- Erasing a person: the one place that deletes another person's content. The job runs in
+-- a system context of one clinic with no user set, so row-level security shows it none of
+-- the content (folders, conversations, messages, exports are owner-only), and an admin's
+-- context shows it none either. This function, owned by the owner role, deletes by
+-- (clinic, person) for a receipt in state `running` of the caller's clinic and returns
+-- counts only: it never hands a row's content to its caller. It refuses any context but
+-- `system`, so an admin's own transaction cannot call it, and it keeps the first run's
+-- counts, so a retry after a crash reports what was there before.
+-- A test (tests/integration/erasure.test.ts) enumerates every tenant table and user-id
+-- column from the catalog and fails when a table is missing here.
+CREATE FUNCTION clinai_erase_person(receipt uuid)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+DECLARE
+  clinic uuid := nullif(current_setting('app.tenant_id', true), '')::uuid;
+  subject uuid;
+  recorded jsonb;
+  counts jsonb := '{}'::jsonb;
+  n bigint;
+BEGIN
+  IF clinic IS NULL OR current_setting('app.role', true) IS DISTINCT FROM 'system'
+     OR nullif(current_setting('app.user_id', true), '') IS NOT NULL THEN
+    RAISE EXCEPTION 'clinai_erase_person runs only in a system context of one clinic'
+      USING ERRCODE = '42501';
+  END IF;
+  SELECT r.subject_user_id, r.table_counts INTO subject, recorded
+    FROM public.erasure_receipts r
+   WHERE r.tenant_id = clinic AND r.id = receipt AND r.status = 'running'
+     FOR UPDATE;
+  IF subject IS NULL THEN
+    RAISE EXCEPTION 'no running erasure with that id in this clinic' USING ERRCODE = '42501';
+  END IF;
+
+  DELETE FROM public.messages WHERE tenant_id = clinic AND owner_user_id = subject;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('messages', n);
+  DELETE FROM public.conversations WHERE tenant_id = clinic AND owner_user_id = subject;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('conversations', n);
+  DELETE FROM public.folders WHERE tenant_id = clinic AND owner_user_id = subject;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('folders', n);
+  DELETE FROM public.data_exports WHERE tenant_id = clinic AND owner_user_id = subject;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('data_exports', n);
+  DELETE FROM public.sessions WHERE tenant_id = clinic AND user_id = subject;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('sessions', n);
+  DELETE FROM public.api_tokens WHERE tenant_id = clinic AND user_id = subject;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('api_tokens', n);
+  DELETE FROM public.usage WHERE tenant_id = clinic AND user_id = subject;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('usage', n);
+  -- The id stays, so audit events keep pointing at someone; who it was does not.
+  UPDATE public.users
+     SET name = 'Erased person',
+         email = 'erased-' || subject::text || '@erased.invalid',
+         oidc_issuer = NULL, oidc_subject = NULL, last_sign_in_at = NULL,
+         status = 'disabled', updated_at = now()
+   WHERE tenant_id = clinic AND id = subject;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('users_pseudonymised', n);
+
+  IF recorded IS NULL THEN
+    UPDATE public.erasure_receipts SET table_counts = counts, updated_at = now()
+     WHERE tenant_id = clinic AND id = receipt;
+    RETURN counts;
+  END IF;
+  RETURN recorded;
+END
+$$;--> statement-breakpoint
+REVOKE ALL ON FUNCTION clinai_erase_person(uuid) FROM PUBLIC;--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION clinai_erase_person(uuid) TO clinai_app;--> statement-breakpoint
+
+-- The scheduled maintenance fans out to one job per clinic. The app role sees no clinic
+-- without a context, so this function tells it which clinics exist: ids only.
+CREATE FUNCTION clinai_tenant_ids()
+RETURNS SETOF uuid
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+  SELECT t.id FROM public.tenants t ORDER BY t.id
+$$;--> statement-breakpoint
+REVOKE ALL ON FUNCTION clinai_tenant_ids() FROM PUBLIC;--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION clinai_tenant_ids() TO clinai_app;
