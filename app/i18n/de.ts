@@ -379,6 +379,11 @@ export const de: Catalog = {
     token_limit: 'Sie haben bereits so viele aktive Tokens wie erlaubt; widerrufen Sie zuerst eines.',
     last_admin:
       'Ihre Praxis braucht mindestens eine aktive Administration. Machen Sie zuerst eine andere Person zur Administration.',
+    erasure_not_confirmed: 'Die Bestätigung nennt nicht diese Person.',
+    erasure_of_self:
+      'Sie können sich nicht selbst löschen; bitten Sie eine andere Administratorin oder einen anderen Administrator.',
+    erasure_exists: 'Diese Person wurde bereits gelöscht oder wird gerade gelöscht.',
+    erasure_not_found: 'Für diese Person gibt es keine Löschung.',
     invalid_input: 'Bitte prüfen Sie das markierte Feld.',
     method_not_allowed: 'Diese Aktion ist nicht bekannt.',
     too_large: 'Das ist zu groß.',

@@ -208,7 +208,7 @@ describe('erasing a person', () => {
 
     await expect(
       as(fixture.aAdmin).admin.users.erase({ userId: subject.userId, confirm: 'someone else' }),
-    ).rejects.toThrow(/does not name/)
+    ).rejects.toThrow(/^erasure_not_confirmed$/)
     const [named] = await owner`select name from users where id = ${subject.userId}`
     const queued = await as(fixture.aAdmin).admin.users.erase({
       userId: subject.userId,

@@ -70,7 +70,7 @@ export const adminUsersRouter = router({
     .input(
       z.object({
         userId: z.uuid(),
-        confirm: z.string().trim().min(1, 'Type the name of the person to erase').max(320),
+        confirm: z.string().trim().min(1).max(320),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -83,26 +83,17 @@ export const adminUsersRouter = router({
           ctx.services.jobs,
           { requestId: ctx.requestId },
         )
-        if (!receipt) throw new TRPCError({ code: 'NOT_FOUND', message: 'User not found.' })
+        if (!receipt) throw apiError('user_not_found')
         return receipt
       } catch (error) {
         if (error instanceof ErasureConfirmationError) {
-          throw new TRPCError({ code: 'BAD_REQUEST', message: 'The confirmation does not name this person.' })
+          throw apiError('erasure_not_confirmed')
         }
         if (error instanceof ErasureConflictError) {
-          throw new TRPCError({
-            code: 'CONFLICT',
-            message:
-              error.reason === 'self'
-                ? 'You cannot erase yourself; ask another admin.'
-                : 'This person has already been erased, or is being erased.',
-          })
+          throw apiError(error.reason === 'self' ? 'erasure_of_self' : 'erasure_exists')
         }
         if (error instanceof LastAdminError) {
-          throw new TRPCError({
-            code: 'CONFLICT',
-            message: 'Your clinic needs at least one active admin. Make someone else an admin first.',
-          })
+          throw apiError('last_admin')
         }
         throw error
       }
@@ -116,7 +107,7 @@ export const adminUsersRouter = router({
    */
   erasureReceipt: adminProcedure.input(z.object({ userId: z.uuid() })).query(async ({ ctx, input }) => {
     const receipt = await getErasureReceipt(ctx.tx, ctx.identity, input.userId)
-    if (!receipt) throw new TRPCError({ code: 'NOT_FOUND', message: 'No erasure for this person.' })
+    if (!receipt) throw apiError('erasure_not_found')
     return receipt
   }),
 
