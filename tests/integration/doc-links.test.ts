@@ -15,7 +15,9 @@ const documents = [
 ]
 
 /** Markdown links and images: `[text](target)`, and bare mentions of ../ paths in code spans. */
-function linksOf(text: string): string[] {
+function linksOf(markdown: string): string[] {
+  // Fenced code (a JSON Schema's patterns, shell examples) holds no links.
+  const text = markdown.replace(/^```[^\n]*\n[\s\S]*?^```/gm, '')
   const links = [...text.matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((match) => match[1]!)
   const mentions = [...text.matchAll(/`(\.\.\/[^`\s]+)`/g)].map((match) => match[1]!)
   return [...links, ...mentions]

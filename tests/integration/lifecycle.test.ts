@@ -269,7 +269,7 @@ describe('erasing a person', () => {
     ).toBe(403)
     await expect(
       as(fixture.aAdmin).admin.users.erase({ userId: subject.userId, confirm: 'Erased person' }),
-    ).rejects.toThrow(/already/)
+    ).rejects.toThrow(/^erasure_exists$/)
   })
 })
 
