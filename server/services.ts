@@ -11,6 +11,7 @@ import {
   type RateLimiter,
 } from './limits/rate-limit.ts'
 import type { Logger } from './logger.ts'
+import { LiveGenerations } from './services/generation/generation.ts'
 
 export interface Services {
   config: Config
@@ -21,6 +22,8 @@ export interface Services {
   chatRateLimiter: ChatRateLimiter
   /** The typed API's limits: per person (all credentials) and per personal access token. */
   apiRateLimiters: { person: RateLimiter; token: RateLimiter }
+  /** The model generations this process is running (a shutdown lets them finish or stops them). */
+  generations: LiveGenerations
 }
 
 export function createServices(config: Config, db: Database, logger: Logger): Services {
@@ -31,6 +34,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     auth: createAuth(config),
     llm: createLlm(config.llm),
     chatRateLimiter: createChatRateLimiter(config.chat.rateLimitPerMinute, db),
+    generations: new LiveGenerations(),
     apiRateLimiters: {
       person: createRateLimiter({ prefix: 'api', perMinute: config.api.rateLimitPerMinute, db }),
       token: createRateLimiter({ prefix: 'api-token', perMinute: config.api.tokenRateLimitPerMinute, db }),
