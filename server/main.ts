@@ -13,12 +13,18 @@ import { createApp, listen, type RunningServer } from './http/server.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { startJobRunner } from './jobs/runner.ts'
 import { createServices, type Services } from './services.ts'
-import { startTelemetry } from './telemetry/index.ts'
+import { flushTelemetry, startTelemetry } from './telemetry/index.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 export interface StartedApp extends RunningServer {
   services: Services
+  /**
+   * Stops as a deploy needs it: new requests are refused (503, `Connection: close`),
+   * live answers get `graceMs` to finish, the rest are stopped with their text saved and
+   * their clients told, then jobs are handed back, telemetry is flushed and the pool closed.
+   */
+  shutdown(options?: { graceMs?: number }): Promise<{ finished: number; stopped: number }>
 }
 
 export async function startApp(
@@ -35,13 +41,37 @@ export async function startApp(
   const app = createApp({ services, build, publicDir: path.join(root, 'public') })
   const running = await listen(app, options.port ?? config.port, config.host)
   logger.info({ url: running.url }, 'clinai listening')
+  let closing: Promise<void> | null = null
+  const close = () => {
+    closing ??= (async () => {
+      await running.close()
+      // Running jobs finish or go back to the queue (pg-boss's graceful stop); another instance picks them up.
+      await jobs.stop()
+      await flushTelemetry()
+      await db.close()
+    })()
+    return closing
+  }
   return {
     ...running,
     services,
-    async close() {
-      await running.close()
-      await jobs.stop()
-      await db.close()
+    close,
+    async shutdown({ graceMs = config.shutdownGraceMs } = {}) {
+      app.locals.draining = true
+      // No new connections; idle keep-alive ones are closed, busy ones close after their answer.
+      running.server.close()
+      running.server.closeIdleConnections()
+      const live = services.generations.size
+      await services.generations.settled(graceMs)
+      const stopped = services.generations.size
+      if (stopped > 0) {
+        services.generations.stopAll()
+        // Stopping is quick (the model call is aborted, the text is stored); allow for retries.
+        await services.generations.settled(10_000)
+      }
+      logger.info({ finished: live - stopped, stopped }, 'shutdown: live answers ended')
+      await close()
+      return { finished: live - stopped, stopped }
     },
   }
 }
@@ -58,8 +88,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     throw error
   }
   const app = await startApp(config)
+  // App Service sends SIGTERM on every deploy, slot swap and scale-in, and kills about 30 s later.
   const stop = () => {
-    app.close().then(
+    app.shutdown().then(
       () => process.exit(0),
       () => process.exit(1),
     )

@@ -13,6 +13,7 @@ import {
 import { createJobQueue, type JobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
 import { createBlobStorage, type BlobStorage } from './storage/blob.ts'
+import { LiveGenerations } from './services/generation/generation.ts'
 
 export interface Services {
   config: Config
@@ -27,6 +28,8 @@ export interface Services {
   jobs: JobQueue
   /** The Blob container for exports; undefined when no account is configured. */
   storage: BlobStorage | undefined
+  /** The model generations this process is running (a shutdown lets them finish or stops them). */
+  generations: LiveGenerations
 }
 
 export function createServices(config: Config, db: Database, logger: Logger): Services {
@@ -37,6 +40,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     auth: createAuth(config),
     llm: createLlm(config.llm),
     chatRateLimiter: createChatRateLimiter(config.chat.rateLimitPerMinute, db),
+    generations: new LiveGenerations(),
     apiRateLimiters: {
       person: createRateLimiter({ prefix: 'api', perMinute: config.api.rateLimitPerMinute, db }),
       token: createRateLimiter({ prefix: 'api-token', perMinute: config.api.tokenRateLimitPerMinute, db }),

@@ -6,7 +6,8 @@
 // of yours), 409 (budget used up, or an answer is already streaming here) or 429 (rate
 // limited; `Retry-After` header in seconds). Otherwise 200 `text/event-stream`, one
 // event per SSE frame: `event: <type>` and `data: <JSON of the matching event>`.
-// The stream always ends with exactly one `done` or `error` event.
+// The stream always ends with exactly one `done` or `error` event, or `stopped` when the
+// server itself had to stop the answer (a shutdown).
 
 import type { ChatErrorCode, ChatInputProblem, ChatRefusalCode } from '#server/contract/codes.ts'
 
@@ -78,4 +79,16 @@ export interface ChatErrorEvent {
   message: ChatErrorCode
 }
 
-export type ChatEvent = ChatStartEvent | ChatDeltaEvent | ChatDoneEvent | ChatErrorEvent
+/**
+ * The server stopped the answer before it finished, because the instance is shutting
+ * down (a deploy, a slot swap): the text so far is stored as `stopped`; ask again.
+ */
+export interface ChatStoppedEvent {
+  type: 'stopped'
+  assistantMessageId: string
+  status: 'stopped'
+  reason: 'server_shutdown'
+  usage: ChatUsage
+}
+
+export type ChatEvent = ChatStartEvent | ChatDeltaEvent | ChatDoneEvent | ChatErrorEvent | ChatStoppedEvent

@@ -103,6 +103,7 @@ function streamAnswer(
     messages: prompt.messages,
     estimatedPromptTokens: prompt.estimatedTokens,
     signal: upstream.signal,
+    live: services.generations,
     store: answerStore(services, identity, exchange),
     onDelta: (text) => send({ type: 'delta', text }),
     telemetry: {
@@ -131,6 +132,15 @@ function streamAnswer(
       } else if (result.ending.status === 'error') {
         const code = result.ending.code
         send({ type: 'error', assistantMessageId, status: 'error', code, message: code })
+      } else if (result.stoppedBy === 'shutdown') {
+        // The client is still there: it hears that the answer stopped and is stored so far.
+        send({
+          type: 'stopped',
+          assistantMessageId,
+          status: 'stopped',
+          reason: 'server_shutdown',
+          usage: result.usage,
+        })
       }
     })
     .finally(() => {

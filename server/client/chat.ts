@@ -173,7 +173,7 @@ async function* readAnswer(request: PreparedRequest): AsyncGenerator<ChatEvent, 
         const event = toChatEvent(message, response.status)
         if (!event) continue
         yield event
-        if (event.type === 'done' || event.type === 'error') return
+        if (event.type === 'done' || event.type === 'error' || event.type === 'stopped') return
         signal?.throwIfAborted()
       }
       if (chunk.done) {
@@ -231,6 +231,7 @@ const REQUIRED_FIELDS: Record<ChatEvent['type'], Record<string, 'string' | 'obje
   delta: { text: 'string' },
   done: { assistantMessageId: 'string', finishReason: 'string', usage: 'object' },
   error: { assistantMessageId: 'string', code: 'string', message: 'string' },
+  stopped: { assistantMessageId: 'string', reason: 'string', usage: 'object' },
 }
 
 function toChatEvent(message: SseMessage, status: number): ChatEvent | null {

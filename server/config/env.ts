@@ -142,6 +142,8 @@ const envSchema = z.object({
   LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).max(100_000).default(1_500),
   /** Chat requests per user per minute. */
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** On SIGTERM, how long live answers may run on before they are stopped (App Service kills after ~30 s). */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(20_000),
   /** tRPC calls per person per minute, sessions and tokens together (a batch counts each call). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** tRPC calls per personal access token per minute, so one runaway script leaves its owner room. */
@@ -187,6 +189,7 @@ export interface Config {
   jobs: { maintenanceCron: string; pollSeconds: number; superviseSeconds: number }
   chat: { rateLimitPerMinute: number }
   api: { rateLimitPerMinute: number; tokenRateLimitPerMinute: number }
+  shutdownGraceMs: number
 }
 
 export interface LlmConfig {
@@ -341,6 +344,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       superviseSeconds: env.JOBS_SUPERVISE_SECONDS,
     },
     chat: { rateLimitPerMinute: env.CHAT_RATE_LIMIT_PER_MINUTE },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     api: {
       rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
       tokenRateLimitPerMinute: env.API_TOKEN_RATE_LIMIT_PER_MINUTE,

@@ -48,6 +48,13 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
     next()
   })
 
+  app.use((_req, res, next) => {
+    // Shutting down: whatever is new goes to another instance (the load balancer retries).
+    if (!app.locals.draining) return next()
+    res.setHeader('connection', 'close')
+    res.setHeader('retry-after', '1')
+    res.status(503).json({ error: { code: 'shutting_down' } })
+  })
   app.use(securityHeaders(services.config))
   app.use(refuseCrossSiteWrites)
   app.use(compressResponses())

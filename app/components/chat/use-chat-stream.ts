@@ -148,10 +148,10 @@ type Patch = Partial<Pick<LiveExchange, 'userMessageId' | 'assistantMessageId' |
 async function readEvents(
   body: ReadableStream<Uint8Array>,
   apply: (patch: Patch, appended: string) => void,
-): Promise<'complete' | 'error' | null> {
+): Promise<'complete' | 'error' | 'stopped' | null> {
   const reader = body.getReader()
   const parser = new SseDecoder()
-  let ending: 'complete' | 'error' | null = null
+  let ending: 'complete' | 'error' | 'stopped' | null = null
   try {
     for (;;) {
       const { value, done } = await reader.read()
@@ -177,6 +177,10 @@ async function readEvents(
         } else if (event.type === 'error') {
           ending = 'error'
           patch = { ...patch, phase: 'error', errorCode: event.code }
+        } else if (event.type === 'stopped') {
+          // The server stopped it (a restart): kept as far as it got, as a Stop would.
+          ending = 'stopped'
+          patch = { ...patch, phase: 'stopped' }
         }
       }
       if (appended || Object.keys(patch).length > 0) apply(patch, appended)

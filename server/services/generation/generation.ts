@@ -52,6 +52,49 @@ export interface GenerationStore {
   finish(outcome: GenerationOutcome): Promise<boolean>
 }
 
+/**
+ * The generations this process is running, so a shutdown (App Service sends SIGTERM on
+ * every deploy and slot swap) can let them finish, and stop the rest with their text
+ * saved instead of leaving them `streaming`.
+ */
+export class LiveGenerations {
+  private readonly shutdown = new AbortController()
+  private readonly running = new Set<Promise<unknown>>()
+
+  /** Aborted when the process stops them; every generation listens to it. */
+  get signal(): AbortSignal {
+    return this.shutdown.signal
+  }
+
+  get size(): number {
+    return this.running.size
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work)
+    void work.finally(() => this.running.delete(work)).catch(() => {})
+    return work
+  }
+
+  /** Resolves when none is running, or after `timeoutMs`, whichever comes first. */
+  async settled(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (this.running.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        Promise.allSettled([...this.running]),
+        new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
+      ])
+      clearTimeout(timer)
+    }
+  }
+
+  /** Stops every running generation: each ends `stopped` with its text and tells its caller. */
+  stopAll(): void {
+    this.shutdown.abort()
+  }
+}
+
 export interface GenerationRequest {
   llm: Llm
   logger: Logger
@@ -60,6 +103,8 @@ export interface GenerationRequest {
   /** The prompt's estimated size, counted when the model sends no usage. */
   estimatedPromptTokens: number
   signal: AbortSignal
+  /** The process's registry: the generation counts as live and stops when the process stops it. */
+  live?: LiveGenerations
   store: GenerationStore
   /** Each piece of text as it arrives. */
   onDelta(text: string): void
@@ -70,10 +115,25 @@ export interface GenerationRequest {
   telemetry: { span: string; what: string; attributes: Attributes; log: Record<string, unknown> }
 }
 
-/** The outcome as stored, or `interrupted` when storing it failed even after retries. */
-export type GenerationResult = GenerationOutcome & { stored: boolean }
+/**
+ * The outcome as stored, or `interrupted` when storing it failed even after retries.
+ * `stoppedBy` tells a stop by the caller (the client went away, Stop) from one by the
+ * process shutting down, whose client is still there to be told.
+ */
+export type GenerationResult = GenerationOutcome & {
+  stored: boolean
+  stoppedBy: 'caller' | 'shutdown' | null
+}
 
 export function runGeneration(request: GenerationRequest): Promise<GenerationResult> {
+  const work = generate(request)
+  return request.live ? request.live.track(work) : work
+}
+
+function generate(request: GenerationRequest): Promise<GenerationResult> {
+  const signal = request.live ? AbortSignal.any([request.signal, request.live.signal]) : request.signal
+  const stoppedBy = (ending: Ending): GenerationResult['stoppedBy'] =>
+    ending.status !== 'stopped' ? null : request.signal.aborted ? 'caller' : 'shutdown'
   return tracer.startActiveSpan(request.telemetry.span, async (span): Promise<GenerationResult> => {
     span.setAttributes({
       'gen_ai.operation.name': 'chat',
@@ -85,7 +145,7 @@ export function runGeneration(request: GenerationRequest): Promise<GenerationRes
       request.store.saveProgress().catch(() => {})
     }, STREAM_HEARTBEAT_MS)
     try {
-      const outcome = await streamModel(request)
+      const outcome = await streamModel(request, signal)
       clearInterval(alive)
       record(span, outcome)
       try {
@@ -97,7 +157,12 @@ export function runGeneration(request: GenerationRequest): Promise<GenerationRes
           { ...request.telemetry.log, err: { name: (error as Error).name } },
           `${request.telemetry.what} could not be stored`,
         )
-        return { ...outcome, ending: { status: 'error', code: 'interrupted' }, stored: false }
+        return {
+          ...outcome,
+          ending: { status: 'error', code: 'interrupted' },
+          stored: false,
+          stoppedBy: null,
+        }
       }
       request.logger.info(
         {
@@ -111,7 +176,7 @@ export function runGeneration(request: GenerationRequest): Promise<GenerationRes
         },
         `${request.telemetry.what} ended`,
       )
-      return { ...outcome, stored: true }
+      return { ...outcome, stored: true, stoppedBy: stoppedBy(outcome.ending) }
     } finally {
       clearInterval(alive)
       span.end()
@@ -119,8 +184,8 @@ export function runGeneration(request: GenerationRequest): Promise<GenerationRes
   })
 }
 
-async function streamModel(request: GenerationRequest): Promise<GenerationOutcome> {
-  const { llm, signal, store } = request
+async function streamModel(request: GenerationRequest, signal: AbortSignal): Promise<GenerationOutcome> {
+  const { llm, store } = request
   const startedAt = performance.now()
   let content = ''
   let saved = ''
