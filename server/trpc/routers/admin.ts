@@ -1,9 +1,13 @@
 // Admin-only procedures, grouped by what they administer.
 import { router } from '../init.ts'
+import { adminAuditRouter } from './admin-audit.ts'
 import { adminSettingsRouter } from './admin-settings.ts'
+import { adminUsageRouter } from './admin-usage.ts'
 import { adminUsersRouter } from './admin-users.ts'
 
 export const adminRouter = router({
   users: adminUsersRouter,
   settings: adminSettingsRouter,
+  usage: adminUsageRouter,
+  audit: adminAuditRouter,
 })
