@@ -53,11 +53,11 @@ export function AuditTable({ items, format }: { items: AuditRow[]; format: Forma
               <td className={cx(table.td, 'whitespace-nowrap')}>
                 <time dateTime={item.createdAt}>{format.dateTime(item.createdAt)}</time>
               </td>
-              <td className={table.td}>
+              <td className={cx(table.td, 'whitespace-nowrap')}>
                 {item.actorName ??
                   (item.actorUserId ? t('auditTrail.unknownPerson') : t('auditTrail.system'))}
               </td>
-              <td className={cx(table.td, 'font-mono text-xs')}>{item.action}</td>
+              <td className={cx(table.td, 'whitespace-nowrap font-mono text-xs')}>{item.action}</td>
               <td className={cx(table.td, 'font-mono text-xs break-all')}>
                 {item.targetType ? `${item.targetType}${item.targetId ? ` ${item.targetId}` : ''}` : '—'}
               </td>

@@ -85,7 +85,7 @@ export function UsageChart({
           <Line
             yAxisId="requests"
             dataKey="requests"
-            type="monotone"
+            type="linear"
             stroke="#d97706"
             strokeWidth={2}
             dot={false}

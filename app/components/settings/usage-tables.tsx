@@ -18,7 +18,7 @@ export const table = {
   head: 'bg-slate-50 text-slate-700 dark:bg-slate-800 dark:text-slate-200',
   th: 'px-3 py-2 font-medium',
   td: 'border-t border-slate-200 px-3 py-2 dark:border-slate-700',
-  number: 'text-right tabular-nums',
+  number: 'whitespace-nowrap text-right tabular-nums',
 }
 
 interface Row extends Figures {
@@ -77,7 +77,7 @@ export function UsageFiguresTable({
         <tbody>
           {rows.map((row) => (
             <tr key={row.key}>
-              <th scope="row" className={cx(table.td, 'font-normal')}>
+              <th scope="row" className={cx(table.td, 'whitespace-nowrap font-normal')}>
                 {row.label}
               </th>
               {cells(row)}
