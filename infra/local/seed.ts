@@ -193,6 +193,7 @@ export async function seedDemoData(ownerUrl: string, options: { oidcIssuer: stri
             tenantId: clinic.tenantId,
             userId: account.userId,
             day: today.toISOString().slice(0, 10),
+            model: 'gpt-4o-mini',
             requests: 4,
             promptTokens: 1200,
             completionTokens: 900,

@@ -124,7 +124,9 @@ async function usageToday(user: FixtureUser) {
   const [row] = await owner<
     Array<{ requests: number; prompt_tokens: string; completion_tokens: string; estimated_tokens: string }>
   >`
-    select requests, prompt_tokens, completion_tokens, estimated_tokens from usage
+    select sum(requests)::int as requests, sum(prompt_tokens)::text as prompt_tokens,
+           sum(completion_tokens)::text as completion_tokens, sum(estimated_tokens)::text as estimated_tokens
+      from usage -- over the day's models
      where tenant_id = ${user.tenantId} and user_id = ${user.userId} and day = (now() at time zone 'UTC')::date`
   return {
     requests: row?.requests ?? 0,

@@ -6,9 +6,9 @@
 import { sql } from 'drizzle-orm'
 import { randomUUID } from 'node:crypto'
 import { connectOwner } from '#db/client.ts'
+import { recordAuditEvent } from '#server/services/audit/record.ts'
 import {
   apiTokens,
-  auditEvents,
   conversations,
   dataExports,
   erasureReceipts,
@@ -96,7 +96,8 @@ export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
           userId: user.userId,
           expiresAt: new Date(Date.now() + 3600_000),
         })
-        await tx.insert(auditEvents).values({
+        // Through the audit service, so the fixture's events form a valid hash chain.
+        await recordAuditEvent(tx, {
           tenantId: user.tenantId,
           actorUserId: user.userId,
           action: 'fixture.created',

@@ -231,7 +231,7 @@ export async function finishExchange(
         eq(messages.status, 'streaming'),
       ),
     )
-    .returning({ id: messages.id })
+    .returning({ id: messages.id, model: messages.model })
   if (!ended) return false
 
   const total = tokens.promptTokens + tokens.completionTokens
@@ -241,13 +241,14 @@ export async function finishExchange(
       tenantId: owner.tenantId,
       userId: owner.userId,
       day: sql`(now() at time zone 'UTC')::date`,
+      model: ended.model ?? '',
       requests: 1,
       promptTokens: tokens.promptTokens,
       completionTokens: tokens.completionTokens,
       estimatedTokens: tokens.estimated ? total : 0,
     })
     .onConflictDoUpdate({
-      target: [usage.tenantId, usage.userId, usage.day],
+      target: [usage.tenantId, usage.userId, usage.day, usage.model],
       set: {
         requests: sql`${usage.requests} + 1`,
         promptTokens: sql`${usage.promptTokens} + excluded.prompt_tokens`,
