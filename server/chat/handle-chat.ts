@@ -37,6 +37,7 @@ const REFUSAL_STATUS: Record<ExchangeRefusal, number> = {
   not_found: 404,
   busy: 409,
   budget_exhausted: 409,
+  user_budget_exhausted: 409,
   nothing_to_regenerate: 409,
 }
 
@@ -100,6 +101,7 @@ export async function handleChatRequest(
       conversationId,
       request: chatRequest,
       defaultDeployment: services.llm.defaultDeployment,
+      deployments: services.config.llm.deployments,
     }),
   )
   if (!started.ok) {

@@ -17,6 +17,8 @@ const TRPC_CODE: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
   folder_limit: 'CONFLICT',
   token_limit: 'CONFLICT',
   last_admin: 'CONFLICT',
+  invitation_not_found: 'NOT_FOUND',
+  user_exists: 'CONFLICT',
   invalid_input: 'BAD_REQUEST',
   method_not_allowed: 'METHOD_NOT_SUPPORTED',
   too_large: 'PAYLOAD_TOO_LARGE',
