@@ -58,8 +58,13 @@ async function api<T>(page: Page, path: string, input?: unknown): Promise<T> {
   return ((await response.json()) as { result: { data: T } }).result.data
 }
 
+// The demo admins start with no conversations of their own (workspace.spec.ts counts on it):
+// what the chat checks below create is removed again.
+const created: string[] = []
+
 async function askInNewConversation(page: Page, question: string) {
   const { id } = await api<{ id: string }>(page, 'conversations.create', {})
+  created.push(id)
   await page.goto(`/app/c/${id}`)
   await waitForHydration(page)
   const composer = page.getByRole('textbox', { name: 'Message', exact: true })
@@ -269,6 +274,8 @@ test('model, prompt, budget and cap take effect on the next chat; passing 80 % s
     await expect(page.getByLabel('System prompt')).toHaveValue('')
     await expect(page.getByText('The built-in prompt is in use.')).toBeVisible()
   } finally {
+    for (const conversationId of created.splice(0))
+      await page.request.post('/api/trpc/conversations.delete', { data: { conversationId } })
     await owner.db
       .update(tenants)
       .set({
