@@ -1,52 +1,62 @@
-// The settings area's frame, for admins only: a small navigation and the page.
-// (Minimal here; the full frame with People and Clinic settings replaces it.)
-import type { LoaderFunctionArgs } from '@remix-run/node'
+// The settings area (/app/settings/…), inside the workspace: its frame and
+// sections for the clinic's admins. Anyone else gets a 403 page here, never a blank
+// screen; every procedure behind it refuses them too.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { isRouteErrorResponse, NavLink, Outlet, useRouteError } from '@remix-run/react'
+import { isRouteErrorResponse, Link, Outlet, useRouteError } from '@remix-run/react'
+import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { cx } from '#app/components/ui/styles.ts'
-import { requireAdmin } from '#app/utils/auth.server.ts'
+import { SettingsNav } from '#app/components/settings/settings-nav.tsx'
+import { metaT } from '#app/i18n/meta.ts'
+import { getCaller } from '#app/utils/trpc.server.ts'
+
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches)('settings.title') }]
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireAdmin(request, context)
-  return json({}, { headers: { 'cache-control': 'no-store' } })
+  const { caller } = await getCaller(request, context)
+  const me = await caller.me.get()
+  if (me.user.role !== 'admin') throw new Response('Forbidden', { status: 403 })
+  return json({ clinic: me.clinic.name }, { headers: { 'cache-control': 'no-store' } })
 }
 
-const tab = ({ isActive }: { isActive: boolean }) =>
-  cx(
-    'rounded-md px-3 py-1.5 text-sm font-medium',
-    isActive
-      ? 'bg-slate-200 text-slate-900 dark:bg-slate-700 dark:text-white'
-      : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800',
-  )
+function Frame({ children }: { children: ReactNode }) {
+  return <div className="mx-auto w-full max-w-5xl px-4 py-6 sm:px-8 sm:py-8">{children}</div>
+}
 
-export default function SettingsLayout() {
+export default function Settings() {
   const { t } = useTranslation()
   return (
-    <div className="mx-auto w-full max-w-5xl px-4 py-6 sm:px-8">
-      <nav aria-label={t('settingsNav.label')} className="mb-6 flex flex-wrap gap-2">
-        <NavLink to="/app/settings/usage" className={tab}>
-          {t('settingsNav.usage')}
-        </NavLink>
-        <NavLink to="/app/settings/audit" className={tab}>
-          {t('settingsNav.audit')}
-        </NavLink>
-      </nav>
-      <Outlet />
-    </div>
+    <Frame>
+      <h1 className="text-2xl font-semibold tracking-tight">{t('settings.title')}</h1>
+      <div className="mt-4">
+        <SettingsNav />
+      </div>
+      <div className="mt-6">
+        <Outlet />
+      </div>
+    </Frame>
   )
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
   const { t } = useTranslation()
-  if (isRouteErrorResponse(error) && error.status === 403) {
-    return (
-      <div className="mx-auto w-full max-w-3xl px-4 py-8 sm:px-8">
-        <h1 className="text-2xl font-semibold tracking-tight">{t('settingsNav.forbiddenTitle')}</h1>
-        <p className="mt-2">{t('settingsNav.forbiddenText')}</p>
-      </div>
-    )
-  }
-  throw error
+  const error = useRouteError()
+  const forbidden = isRouteErrorResponse(error) && error.status === 403
+  return (
+    <Frame>
+      <section aria-labelledby="settings-error" data-testid="settings-error">
+        <h1 id="settings-error" className="text-2xl font-semibold tracking-tight">
+          {forbidden ? t('settings.forbiddenTitle') : t('errors.failedTitle')}
+        </h1>
+        <p className="mt-2 text-slate-700 dark:text-slate-300">
+          {forbidden ? t('settings.forbiddenText') : t('errors.failedText')}
+        </p>
+        <p className="mt-4">
+          <Link to="/app" className="rounded font-medium text-blue-700 underline dark:text-blue-300">
+            {t('settings.back')}
+          </Link>
+        </p>
+      </section>
+    </Frame>
+  )
 }

@@ -7,6 +7,7 @@ import { json, redirect } from '@remix-run/node'
 import { Link, Outlet, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { BudgetBanner } from '#app/components/settings/budget-banner.tsx'
 import { Sidebar } from '#app/components/workspace/sidebar.tsx'
 import { CloseIcon, MenuIcon } from '#app/components/ui/icons.tsx'
 import { button, cx } from '#app/components/ui/styles.ts'
@@ -199,6 +200,7 @@ export default function Workspace() {
             busy ? 'opacity-100 motion-safe:animate-pulse' : 'opacity-0',
           )}
         />
+        <BudgetBanner me={data.me} usage={data.usage} />
         <Outlet />
       </main>
     </div>

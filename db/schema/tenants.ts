@@ -14,7 +14,9 @@ export const tenants = pgTable(
     modelDeployment: text('model_deployment'),
     systemPrompt: text('system_prompt'),
     monthlyTokenBudget: bigint('monthly_token_budget', { mode: 'number' }).notNull().default(2_000_000),
-    /** Conversations idle for longer than this many days are deleted by the retention job; null = keep. */
+    /** The most tokens one person may use in a month; null = only the clinic's budget applies. */
+    userMonthlyTokenCap: bigint('user_monthly_token_cap', { mode: 'number' }),
+    /** Conversations older than this many days are deleted by the retention job; null = keep. */
     retentionDays: integer('retention_days'),
     /** The language of everyone who has not chosen one in the account menu. */
     defaultLocale: locale('default_locale').notNull().default('de'),

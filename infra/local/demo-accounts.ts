@@ -87,6 +87,39 @@ export const demoClinics: DemoClinic[] = [
   },
 ]
 
-export const allDemoAccounts = demoClinics.flatMap((clinic) =>
-  clinic.accounts.map((account) => ({ ...account, tenantId: clinic.tenantId, clinicSlug: clinic.slug })),
-)
+/**
+ * Accounts the identity provider knows but the seed does not: nobody in the clinic yet. An
+ * admin invites one (Settings › People) and they join with the invited role at first sign-in.
+ * Without an invitation they would join as the provider's role claim says, as anyone would.
+ */
+export const newcomerAccounts: Array<DemoAccount & { clinicIndex: number }> = [
+  {
+    clinicIndex: 0,
+    subject: 'demo-nordlicht-newcomer',
+    userId: '',
+    email: 'nora.neu@nordlicht.example',
+    name: 'Nora Neu',
+    role: 'therapist',
+    password: 'nordlicht-nora',
+  },
+  {
+    clinicIndex: 1,
+    subject: 'demo-suedhang-newcomer',
+    userId: '',
+    email: 'gero.gast@suedhang.example',
+    name: 'Gero Gast',
+    role: 'therapist',
+    password: 'suedhang-gero',
+  },
+]
+
+export const allDemoAccounts = [
+  ...demoClinics.flatMap((clinic) =>
+    clinic.accounts.map((account) => ({ ...account, tenantId: clinic.tenantId, clinicSlug: clinic.slug })),
+  ),
+  ...newcomerAccounts.map(({ clinicIndex, ...account }) => ({
+    ...account,
+    tenantId: demoClinics[clinicIndex]!.tenantId,
+    clinicSlug: demoClinics[clinicIndex]!.slug,
+  })),
+]

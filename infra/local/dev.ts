@@ -95,6 +95,8 @@ try {
     Object.assign(process.env, {
       AZURE_OPENAI_ENDPOINT: simulator.url,
       AZURE_OPENAI_API_KEY: localDefaults.aoaiSimulatorApiKey,
+      // The simulator answers any deployment; admins choose among these in the clinic settings.
+      AZURE_OPENAI_DEPLOYMENTS: process.env.AZURE_OPENAI_DEPLOYMENTS ?? 'gpt-4o-mini,gpt-4o',
     })
     console.log(`[dev] Azure OpenAI simulator at ${simulator.url} (faults: see infra/local/aoai-simulator)`)
   }

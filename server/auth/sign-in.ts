@@ -4,7 +4,7 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database, Tx } from '#db/client.ts'
-import { tenants, users } from '#db/schema/index.ts'
+import { invitations, tenants, users } from '#db/schema/index.ts'
 import type { Config } from '#server/config/env.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
 import type { Identity } from './identity.ts'
@@ -60,7 +60,7 @@ export async function completeSignIn(
         targetType: 'user',
         targetId: user.id,
         requestId,
-        details: { provisioned: user.provisioned },
+        details: { provisioned: user.provisioned, invitationAccepted: user.invited },
       })
       return {
         ok: true,
@@ -94,7 +94,7 @@ async function findOrProvisionUser(tx: Tx, tenantId: string, claims: VerifiedCla
         eq(users.oidcSubject, claims.subject),
       ),
     )
-  // An admin invited by email (operator CLI) is bound to their identity at first sign-in.
+  // An admin pre-provisioned by email (operator CLI) is bound to their identity at first sign-in.
   const [invited] = bySubject
     ? []
     : await tx
@@ -115,20 +115,26 @@ async function findOrProvisionUser(tx: Tx, tenantId: string, claims: VerifiedCla
       .from(users)
       .where(and(eq(users.tenantId, tenantId), sql`lower(${users.email}) = ${claims.email}`))
     if (taken) return { conflict: true as const, id: taken.id }
+    // A person an admin invited joins with the invited role, under the invitation's id.
+    const [invitation] = await tx
+      .delete(invitations)
+      .where(and(eq(invitations.tenantId, tenantId), sql`lower(${invitations.email}) = ${claims.email}`))
+      .returning({ id: invitations.id, role: invitations.role })
     const [created] = await tx
       .insert(users)
       .values({
+        ...(invitation ? { id: invitation.id } : {}),
         tenantId,
         oidcIssuer: claims.issuer,
         oidcSubject: claims.subject,
         email: claims.email,
         name: claims.name,
         // The claim decides only at provisioning; afterwards the database is authoritative.
-        role: claims.role === 'admin' ? 'admin' : 'therapist',
+        role: invitation?.role ?? (claims.role === 'admin' ? 'admin' : 'therapist'),
         lastSignInAt: new Date(),
       })
       .returning(columns)
-    return { ...created!, provisioned: true, conflict: false as const }
+    return { ...created!, provisioned: true, invited: Boolean(invitation), conflict: false as const }
   }
   // Refresh name and email, unless the email now belongs to someone else in the clinic.
   const [clash] = await tx
@@ -151,5 +157,5 @@ async function findOrProvisionUser(tx: Tx, tenantId: string, claims: VerifiedCla
       lastSignInAt: new Date(),
     })
     .where(and(eq(users.tenantId, tenantId), eq(users.id, existing.id)))
-  return { ...existing, provisioned: false, conflict: false as const }
+  return { ...existing, provisioned: false, invited: false, conflict: false as const }
 }

@@ -27,6 +27,7 @@ const REFUSAL_STATUS: Record<ExchangeRefusal, number> = {
   not_found: 404,
   busy: 409,
   budget_exhausted: 409,
+  user_budget_exhausted: 409,
   nothing_to_regenerate: 409,
 }
 
@@ -60,6 +61,7 @@ export async function handleChatRequest(
       conversationId,
       request: input.value,
       defaultDeployment: services.llm.defaultDeployment,
+      deployments: services.config.llm.deployments,
     }),
   )
   if (!started.ok) return refuse(REFUSAL_STATUS[started.refusal], started.refusal)

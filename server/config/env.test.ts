@@ -75,6 +75,20 @@ describe('loadConfig: the model', () => {
     expect(problemsOf({ AZURE_OPENAI_API_VERSION: 'latest' })).toMatch(/AZURE_OPENAI_API_VERSION/)
   })
 
+  it('lists the deployments clinics may choose, checked at start and including the default', () => {
+    expect(loadConfig(productionEnv).llm.deployments).toEqual(['gpt-4o'])
+    expect(
+      loadConfig({ ...productionEnv, AZURE_OPENAI_DEPLOYMENTS: 'gpt-4o-mini, gpt-4o' }).llm.deployments,
+    ).toEqual(['gpt-4o-mini', 'gpt-4o'])
+    expect(problemsOf({ ...productionEnv, AZURE_OPENAI_DEPLOYMENTS: 'gpt-4o-mini' })).toMatch(
+      /AZURE_OPENAI_DEPLOYMENTS: must include the default deployment "gpt-4o"/,
+    )
+    for (const bad of ['gpt-4o,', 'gpt-4o,gpt 4', 'gpt-4o,gpt-4o'])
+      expect(problemsOf({ ...productionEnv, AZURE_OPENAI_DEPLOYMENTS: bad })).toMatch(
+        /AZURE_OPENAI_DEPLOYMENTS/,
+      )
+  })
+
   it('points at the local simulator in development', () => {
     expect(loadConfig({}).llm).toMatchObject({ provider: 'azure', url: 'http://127.0.0.1:5557' })
   })

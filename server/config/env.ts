@@ -47,6 +47,9 @@ const httpUrl = z
 
 const port = z.coerce.number().int().min(1).max(65535)
 
+/** What a deployment (or model) name may look like, here and in a clinic's settings. */
+export const DEPLOYMENT_NAME = /^[A-Za-z0-9._:/-]{1,100}$/
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: port.default(3000),
@@ -100,6 +103,22 @@ const envSchema = z.object({
   AZURE_OPENAI_ENDPOINT: httpUrl.optional(),
   AZURE_OPENAI_API_KEY: z.string().trim().min(1).max(500).optional(),
   AZURE_OPENAI_DEPLOYMENT: z.string().trim().min(1).max(100).default('gpt-4o-mini'),
+  /**
+   * The deployments (or models) a clinic's admin may choose from, comma-separated; the default
+   * deployment when unset. A clinic's choice is checked against it, so no free text reaches Azure.
+   */
+  AZURE_OPENAI_DEPLOYMENTS: z
+    .string()
+    .max(2000)
+    .transform((value) => value.split(',').map((name) => name.trim()))
+    .pipe(
+      z
+        .array(z.string().regex(DEPLOYMENT_NAME, 'each name: letters, digits and . _ : / - (at most 100)'))
+        .min(1)
+        .max(20)
+        .refine((names) => new Set(names).size === names.length, 'names must not repeat'),
+    )
+    .optional(),
   AZURE_OPENAI_API_VERSION: z
     .string()
     .trim()
@@ -202,6 +221,8 @@ export interface LlmConfig {
   apiVersion: string
   /** The deployment (Azure) or model name used when the clinic sets none. */
   defaultDeployment: string
+  /** The deployments a clinic may choose from (AZURE_OPENAI_DEPLOYMENTS); includes the default. */
+  deployments: string[]
   requestTimeoutMs: number
   idleTimeoutMs: number
   maxRetries: number
@@ -262,6 +283,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   if (env.AZURE_OPENAI_ENDPOINT !== undefined && env.OPENAI_BASE_URL !== undefined) {
     throw new ConfigError(['OPENAI_BASE_URL: set either AZURE_OPENAI_ENDPOINT or OPENAI_BASE_URL, not both'])
+  }
+  const defaultDeployment =
+    env.OPENAI_BASE_URL !== undefined
+      ? (env.OPENAI_MODEL ?? env.AZURE_OPENAI_DEPLOYMENT)
+      : env.AZURE_OPENAI_DEPLOYMENT
+  const deployments = env.AZURE_OPENAI_DEPLOYMENTS ?? [defaultDeployment]
+  if (!deployments.includes(defaultDeployment)) {
+    throw new ConfigError([
+      `AZURE_OPENAI_DEPLOYMENTS: must include the default deployment "${defaultDeployment}"`,
+    ])
   }
   const localAuth = {
     issuer: `http://localhost:${localDefaults.oidcPort}`,
@@ -325,6 +356,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
               (env.AZURE_OPENAI_ENDPOINT === undefined ? localDefaults.aoaiSimulatorApiKey : undefined),
             defaultDeployment: env.AZURE_OPENAI_DEPLOYMENT,
           }),
+      deployments,
       apiVersion: env.AZURE_OPENAI_API_VERSION,
       requestTimeoutMs: env.LLM_REQUEST_TIMEOUT_MS,
       idleTimeoutMs: env.LLM_IDLE_TIMEOUT_MS,

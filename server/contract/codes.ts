@@ -10,6 +10,8 @@ export const CHAT_REFUSAL_CODES = [
   'unauthenticated',
   'not_found',
   'budget_exhausted',
+  // The person's own monthly cap (a clinic setting) is used up, while the clinic may have budget left.
+  'user_budget_exhausted',
   'busy',
   'rate_limited',
   'nothing_to_regenerate',
@@ -63,6 +65,8 @@ export const API_ERROR_CODES = [
   'erasure_of_self',
   'erasure_exists',
   'erasure_not_found',
+  'invitation_not_found',
+  'user_exists',
   'invalid_input',
   'method_not_allowed',
   'too_large',

@@ -22,6 +22,8 @@ const TRPC_CODE: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
   erasure_of_self: 'CONFLICT',
   erasure_exists: 'CONFLICT',
   erasure_not_found: 'NOT_FOUND',
+  invitation_not_found: 'NOT_FOUND',
+  user_exists: 'CONFLICT',
   invalid_input: 'BAD_REQUEST',
   method_not_allowed: 'METHOD_NOT_SUPPORTED',
   too_large: 'PAYLOAD_TOO_LARGE',

@@ -90,7 +90,7 @@ describe('admin.settings', () => {
       displayName: '  Praxis am See  ',
       systemPrompt: prompt,
       monthlyTokenBudget: 5_000_000,
-      modelDeployment: 'gpt-4o.mini_2024-07',
+      modelDeployment: 'gpt-4o',
       retentionDays: 365,
     })
     const requestId = api.lastRequestId
@@ -98,7 +98,7 @@ describe('admin.settings', () => {
       displayName: 'Praxis am See',
       systemPrompt: prompt,
       monthlyTokenBudget: 5_000_000,
-      modelDeployment: 'gpt-4o.mini_2024-07',
+      modelDeployment: 'gpt-4o',
       retentionDays: 365,
     })
     const [tenant] =

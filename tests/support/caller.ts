@@ -49,7 +49,14 @@ export interface HttpBody {
 }
 
 export function testApi(testDb: TestDatabase, env: Record<string, string> = {}): TestApi {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: testDb.appUrl, ...env })
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: testDb.appUrl,
+    // The deployments a clinic may choose from, as an operator would list them.
+    AZURE_OPENAI_DEPLOYMENTS: 'gpt-4o-mini,gpt-4o',
+    ...env,
+  })
   const services: Services = createServices(
     config,
     connectDatabase(testDb.appUrl, { max: 4 }),

@@ -9,10 +9,12 @@ import { connectOwner } from '#db/client.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
 import {
   apiTokens,
+  budgetAlerts,
   conversations,
   dataExports,
   erasureReceipts,
   folders,
+  invitations,
   messages,
   sessions,
   tenants,
@@ -63,6 +65,11 @@ export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
         { id: clinicA.tenantId, slug: clinicA.slug, name: 'Clinic A' },
         { id: clinicB.tenantId, slug: clinicB.slug, name: 'Clinic B' },
       ])
+      // Budget alerts belong to a clinic, not a person: one row per clinic, in a past month, so the
+      // current month's alerts are still to come.
+      for (const tenantId of [clinicA.tenantId, clinicB.tenantId]) {
+        await tx.insert(budgetAlerts).values({ tenantId, month: '2026-01-01', threshold: 80 })
+      }
       const everyone = { a1, a2, aAdmin, b1, bAdmin }
       for (const [key, user] of Object.entries(everyone)) {
         await tx.insert(users).values({
@@ -95,6 +102,13 @@ export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
           id: randomUUID(),
           userId: user.userId,
           expiresAt: new Date(Date.now() + 3600_000),
+        })
+        await tx.insert(invitations).values({
+          tenantId: user.tenantId,
+          email: `invited-by-${key}-${suffix}@example.test`,
+          name: `Invited by ${key}`,
+          role: 'therapist',
+          actorUserId: user.userId,
         })
         // Through the audit service, so the fixture's events form a valid hash chain.
         await recordAuditEvent(tx, {

@@ -1,8 +1,8 @@
 // The account menu at the foot of the sidebar: who I am, my clinic and role, my
 // token use this month against the clinic's budget, my language, personal access
-// tokens, sign out.
+// tokens, the settings area (admins), sign out.
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
-import { useFetcher } from '@remix-run/react'
+import { Link, useFetcher } from '@remix-run/react'
 import { useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { cx, menu } from '#app/components/ui/styles.ts'
@@ -111,6 +111,11 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
               ))}
             </DropdownMenu.RadioGroup>
             <DropdownMenu.Separator className={menu.separator} />
+            {me.user.role === 'admin' ? (
+              <DropdownMenu.Item className={menu.item} asChild>
+                <Link to="/app/settings">{t('account.settings')}</Link>
+              </DropdownMenu.Item>
+            ) : null}
             <DropdownMenu.Item className={menu.item} onSelect={() => setTokensOpen(true)}>
               {t('account.tokens')}
             </DropdownMenu.Item>

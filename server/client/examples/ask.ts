@@ -138,6 +138,7 @@ function explain(error: unknown, baseUrl: string, stopped: boolean): Failure {
           4,
         )
       case 'budget_exhausted':
+      case 'user_budget_exhausted':
       case 'busy':
       case 'rate_limited':
         return new Failure(`ClinAI refused the question (${error.status} ${error.code}): ${error.message}`, 5)

@@ -9,6 +9,7 @@ import type { PromptMessage } from '#server/llm/client.ts'
 import type { Ending, TokenUsage } from '#server/services/generation/generation.ts'
 import { DEFAULT_TITLE, ownConversation } from '#server/services/conversations/conversations.ts'
 import type { ContentOwner } from '#server/services/folders/folders.ts'
+import { personalCapReached, recordBudgetAlerts } from '#server/services/budget/budget.ts'
 import { getMyUsage } from '#server/services/usage/usage.ts'
 
 /** How many earlier messages are read for the prompt; the context budget trims further. */
@@ -30,7 +31,8 @@ export interface Exchange {
   history: PromptMessage[]
 }
 
-export type ExchangeRefusal = 'not_found' | 'busy' | 'budget_exhausted' | 'nothing_to_regenerate'
+export type ExchangeRefusal =
+  'not_found' | 'busy' | 'budget_exhausted' | 'user_budget_exhausted' | 'nothing_to_regenerate'
 
 export type StartResult = { ok: true; exchange: Exchange } | { ok: false; refusal: ExchangeRefusal }
 
@@ -43,7 +45,13 @@ export type StartResult = { ok: true; exchange: Exchange } | { ok: false; refusa
 export async function startExchange(
   tx: Tx,
   owner: ContentOwner,
-  input: { conversationId: string; request: ExchangeRequest; defaultDeployment: string },
+  input: {
+    conversationId: string
+    request: ExchangeRequest
+    defaultDeployment: string
+    /** The deployments the operator allows; a clinic's choice outside them falls back to the default. */
+    deployments?: readonly string[]
+  },
 ): Promise<StartResult> {
   const [conversation] = await tx
     .select({ id: conversations.id, title: conversations.title })
@@ -66,6 +74,7 @@ export async function startExchange(
   if (streaming) return { ok: false, refusal: 'busy' }
 
   if ((await getMyUsage(tx, owner)).remaining <= 0) return { ok: false, refusal: 'budget_exhausted' }
+  if (await personalCapReached(tx, owner)) return { ok: false, refusal: 'user_budget_exhausted' }
 
   const [clinic] = await tx
     .select({ modelDeployment: tenants.modelDeployment, systemPrompt: tenants.systemPrompt })
@@ -104,7 +113,9 @@ export async function startExchange(
     userMessage = row!
   }
 
-  const deployment = clinic?.modelDeployment ?? input.defaultDeployment
+  const chosen = clinic?.modelDeployment
+  const deployment =
+    chosen && (!input.deployments || input.deployments.includes(chosen)) ? chosen : input.defaultDeployment
   const [assistant] = await tx
     .insert(messages)
     .values({
@@ -257,6 +268,7 @@ export async function finishExchange(
         updatedAt: sql`now()`,
       },
     })
+  if (total > 0) await recordBudgetAlerts(tx, owner.tenantId)
   await tx
     .update(conversations)
     .set({ lastMessageAt: sql`now()` })

@@ -12,6 +12,8 @@ export interface ClinicSettings {
   modelDeployment: string | null
   systemPrompt: string | null
   monthlyTokenBudget: number
+  /** The most tokens one person may use in a month; null: only the clinic's budget applies. */
+  userMonthlyTokenCap: number | null
   /** Null: keep conversations for ever. */
   retentionDays: number | null
   /** The language of everyone in the clinic who has not chosen one. */
@@ -26,6 +28,7 @@ const columns = {
   modelDeployment: 'modelDeployment',
   systemPrompt: 'systemPrompt',
   monthlyTokenBudget: 'monthlyTokenBudget',
+  userMonthlyTokenCap: 'userMonthlyTokenCap',
   retentionDays: 'retentionDays',
   defaultLocale: 'defaultLocale',
 } as const satisfies Record<keyof SettingsChange, keyof typeof tenants.$inferSelect>
@@ -68,6 +71,7 @@ function toSettings(row: typeof tenants.$inferSelect): ClinicSettings {
     modelDeployment: row.modelDeployment,
     systemPrompt: row.systemPrompt,
     monthlyTokenBudget: row.monthlyTokenBudget,
+    userMonthlyTokenCap: row.userMonthlyTokenCap,
     retentionDays: row.retentionDays,
     defaultLocale: row.defaultLocale,
     updatedAt: row.updatedAt.toISOString(),

@@ -1,8 +1,10 @@
-// People administration within one clinic: list, change role, disable/enable.
-// A clinic always keeps at least one active admin.
+// People administration within one clinic: list, invite, change role, disable/enable,
+// withdraw an invitation. A clinic always keeps at least one active admin.
+// An invitation is a row of its own until the person first signs in with that email
+// (server/auth/sign-in.ts), as the CLI's first admin is bound by email.
 import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
-import { users } from '#db/schema/index.ts'
+import { invitations, usage, users } from '#db/schema/index.ts'
 import { revokeUserSessions } from '#server/auth/sessions.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
 import { revokeAllApiTokens } from '#server/services/tokens/api-tokens.ts'
@@ -22,6 +24,27 @@ export interface UserSummary {
   createdAt: string
 }
 
+export interface PersonSummary extends UserSummary {
+  /** Prompt plus completion tokens this calendar month (UTC). */
+  tokensThisMonth: number
+}
+
+export interface InvitationSummary {
+  /** The id the person's user will have once they sign in. */
+  id: string
+  email: string
+  name: string
+  role: 'therapist' | 'admin'
+  createdAt: string
+}
+
+export class UserExistsError extends Error {
+  constructor() {
+    super('someone with that email is already in the clinic')
+    this.name = 'UserExistsError'
+  }
+}
+
 export class LastAdminError extends Error {
   constructor() {
     super('a clinic needs at least one active admin')
@@ -29,13 +52,104 @@ export class LastAdminError extends Error {
   }
 }
 
-export async function listUsers(tx: Tx, actor: AdminActor): Promise<UserSummary[]> {
+export async function listUsers(tx: Tx, actor: AdminActor): Promise<PersonSummary[]> {
+  const monthStart = sql`date_trunc('month', now() at time zone 'UTC')::date`
   const rows = await tx
-    .select()
+    .select({
+      user: users,
+      tokens: sql<string>`coalesce((select sum(${usage.promptTokens} + ${usage.completionTokens}) from ${usage}
+        where ${usage.tenantId} = ${users.tenantId} and ${usage.userId} = ${users.id}
+          and ${usage.day} >= ${monthStart}), 0)::text`,
+    })
     .from(users)
     .where(eq(users.tenantId, actor.tenantId))
     .orderBy(asc(users.name))
-  return rows.map(toSummary)
+  return rows.map((row) => ({ ...toSummary(row.user), tokensThisMonth: Number(row.tokens) }))
+}
+
+export async function listInvitations(tx: Tx, actor: AdminActor): Promise<InvitationSummary[]> {
+  const rows = await tx
+    .select()
+    .from(invitations)
+    .where(eq(invitations.tenantId, actor.tenantId))
+    .orderBy(asc(invitations.createdAt), asc(invitations.id))
+  return rows.map((row) => ({
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    createdAt: row.createdAt.toISOString(),
+  }))
+}
+
+/**
+ * Pre-provisions a person by email, name and role; audited (without the email or name).
+ * Throws UserExistsError when the email is already someone's, or already invited, in the clinic.
+ */
+export async function inviteUser(
+  tx: Tx,
+  actor: AdminActor,
+  input: { email: string; name: string; role: 'therapist' | 'admin' },
+  meta: { requestId?: string },
+): Promise<InvitationSummary> {
+  const email = input.email.toLowerCase()
+  const [member] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.tenantId, actor.tenantId), sql`lower(${users.email}) = ${email}`))
+  if (member) throw new UserExistsError()
+  const [invited] = await tx
+    .insert(invitations)
+    .values({
+      tenantId: actor.tenantId,
+      email,
+      name: input.name,
+      role: input.role,
+      actorUserId: actor.userId,
+    })
+    // The unique index on (tenant, lower(email)) settles two invitations at once.
+    .onConflictDoNothing()
+    .returning()
+  if (!invited) throw new UserExistsError()
+  await recordAuditEvent(tx, {
+    tenantId: actor.tenantId,
+    actorUserId: actor.userId,
+    action: 'user.invited',
+    targetType: 'user',
+    targetId: invited.id,
+    requestId: meta.requestId,
+    details: { role: input.role },
+  })
+  return {
+    id: invited.id,
+    email: invited.email,
+    name: invited.name,
+    role: invited.role,
+    createdAt: invited.createdAt.toISOString(),
+  }
+}
+
+/** Deletes a pending invitation; false when the clinic has no such invitation. */
+export async function withdrawInvitation(
+  tx: Tx,
+  actor: AdminActor,
+  invitationId: string,
+  meta: { requestId?: string },
+): Promise<boolean> {
+  const [withdrawn] = await tx
+    .delete(invitations)
+    .where(and(eq(invitations.tenantId, actor.tenantId), eq(invitations.id, invitationId)))
+    .returning({ id: invitations.id })
+  if (!withdrawn) return false
+  await recordAuditEvent(tx, {
+    tenantId: actor.tenantId,
+    actorUserId: actor.userId,
+    action: 'user.invitation_withdrawn',
+    targetType: 'user',
+    targetId: invitationId,
+    requestId: meta.requestId,
+  })
+  return true
 }
 
 type Change = { role: 'therapist' | 'admin' } | { status: 'active' | 'disabled' }

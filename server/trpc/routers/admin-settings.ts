@@ -1,4 +1,7 @@
+import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
+import { DEPLOYMENT_NAME } from '#server/config/env.ts'
+import { DEFAULT_SYSTEM_PROMPT } from '#server/llm/prompt.ts'
 import { getSettings, updateSettings } from '#server/services/settings/settings.ts'
 import { adminProcedure, router } from '../init.ts'
 import { apiError } from '../errors.ts'
@@ -9,6 +12,9 @@ function found<T>(value: T | null): T {
   return value
 }
 
+/** The least retention period: shorter would delete conversations while they are still in use. */
+export const MIN_RETENTION_DAYS = 7
+
 const settingsInput = z.object({
   displayName: z
     .string()
@@ -17,11 +23,8 @@ const settingsInput = z.object({
     .max(120)
     .regex(/^[^\p{Cc}]*$/u, 'control_characters')
     .optional(),
-  modelDeployment: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'invalid_format')
-    .nullable()
-    .optional(),
+  /** One of the operator's deployments (`deployments` in `get`); null for the server's default. */
+  modelDeployment: z.string().regex(DEPLOYMENT_NAME, 'invalid_format').nullable().optional(),
   systemPrompt: z
     .string()
     .max(8000)
@@ -30,22 +33,42 @@ const settingsInput = z.object({
     .nullable()
     .optional(),
   monthlyTokenBudget: z.number().int().min(0).max(10_000_000_000).optional(),
+  userMonthlyTokenCap: z.number().int().min(1).max(10_000_000_000).nullable().optional(),
   /** Conversations idle for longer are deleted daily; at least a week, so a holiday never costs anyone their work. */
-  retentionDays: z.number().int().min(7).max(3650).nullable().optional(),
+  retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(3650).nullable().optional(),
   defaultLocale: z.enum(['de', 'en']).optional(),
 })
 
 export const adminSettingsRouter = router({
   /**
-   * The caller's clinic's settings: name, model deployment, system prompt, monthly token budget,
-   * retention and default language (`de` or `en`, for everyone who has not chosen one). Admins only.
+   * The caller's clinic's settings: name, model deployment, system prompt, monthly token budget, the
+   * optional monthly cap per person, retention and default language (`de` or `en`, for everyone who
+   * has not chosen one); with `options`, the deployments the operator allows, the server's default
+   * deployment and the built-in system prompt used when the clinic sets none. Admins only.
    */
-  get: adminProcedure.query(async ({ ctx }) => found(await getSettings(ctx.tx, ctx.identity))),
+  get: adminProcedure.query(async ({ ctx }) => ({
+    ...found(await getSettings(ctx.tx, ctx.identity)),
+    options: {
+      deployments: ctx.services.config.llm.deployments,
+      defaultDeployment: ctx.services.llm.defaultDeployment,
+      defaultSystemPrompt: DEFAULT_SYSTEM_PROMPT,
+    },
+  })),
 
-  /** Changes the given fields only; the audit trail records which fields changed, not their values. */
-  update: adminProcedure
-    .input(settingsInput)
-    .mutation(async ({ ctx, input }) =>
-      found(await updateSettings(ctx.tx, ctx.identity, input, { requestId: ctx.requestId })),
-    ),
+  /**
+   * Changes the given fields only; the audit trail records which fields changed, not their values.
+   * A deployment the operator does not allow is refused as a field error (`invalid_value`); the
+   * retention period is at least 7 days, or null to keep conversations. Takes effect on the next
+   * chat request.
+   */
+  update: adminProcedure.input(settingsInput).mutation(async ({ ctx, input }) => {
+    const allowed = ctx.services.config.llm.deployments
+    const checked = z
+      .object({ modelDeployment: z.string().refine((name) => allowed.includes(name), 'invalid_value') })
+      .partial()
+      .safeParse({ modelDeployment: input.modelDeployment ?? undefined })
+    // The same field error as any other bad input; the server's list is not free text's way to Azure.
+    if (!checked.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: checked.error })
+    return found(await updateSettings(ctx.tx, ctx.identity, input, { requestId: ctx.requestId }))
+  }),
 })

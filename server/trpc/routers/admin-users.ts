@@ -6,26 +6,79 @@ import {
   listErasureReceipts,
   requestErasure,
 } from '#server/services/erasure/erasure.ts'
-import { changeUser, LastAdminError, listUsers } from '#server/services/users/admin-users.ts'
+import {
+  changeUser,
+  inviteUser,
+  LastAdminError,
+  listInvitations,
+  listUsers,
+  UserExistsError,
+  withdrawInvitation,
+} from '#server/services/users/admin-users.ts'
 import { adminProcedure, router } from '../init.ts'
 import { apiError } from '../errors.ts'
 
-async function applyChange(run: () => ReturnType<typeof changeUser>) {
+async function applyChange<T>(run: () => Promise<T | null>): Promise<T> {
   try {
     const user = await run()
     if (!user) throw apiError('user_not_found')
     return user
   } catch (error) {
-    if (error instanceof LastAdminError) {
-      throw apiError('last_admin')
-    }
+    if (error instanceof LastAdminError) throw apiError('last_admin')
+    if (error instanceof UserExistsError) throw apiError('user_exists')
     throw error
   }
 }
 
+const personName = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .max(120)
+  .regex(/^[^\p{Cc}]*$/u, 'control_characters')
+
 export const adminUsersRouter = router({
-  /** Everyone in the caller's clinic, by name, with role, status and last sign-in. Admins only. */
+  /**
+   * Everyone in the caller's clinic, by name, with role, status, last sign-in and tokens used this
+   * month (UTC). Admins only; no one's conversations.
+   */
   list: adminProcedure.query(({ ctx }) => listUsers(ctx.tx, ctx.identity)),
+
+  /** The clinic's pending invitations, oldest first: email, name, role, when. Admins only. */
+  invitations: adminProcedure.query(({ ctx }) => listInvitations(ctx.tx, ctx.identity)),
+
+  /**
+   * Invites (pre-provisions) a person by email, name and role; audited. The person is bound to their
+   * identity-provider account when they first sign in with that email, and joins with this role.
+   * An email already in the clinic, or already invited, answers 409 `user_exists`. The invitation's
+   * `id` is the person's user id once they have signed in. Admins only.
+   */
+  invite: adminProcedure
+    .input(
+      z.strictObject({
+        email: z.email('invalid_format').max(320),
+        name: personName,
+        role: z.enum(['therapist', 'admin']),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      applyChange(() => inviteUser(ctx.tx, ctx.identity, input, { requestId: ctx.requestId })),
+    ),
+
+  /**
+   * Withdraws a pending invitation (the person has not signed in yet) by its id, the person's future
+   * user id; audited. Anything else, or another clinic's invitation, answers 404
+   * `invitation_not_found`. Admins only.
+   */
+  withdrawInvitation: adminProcedure
+    .input(z.strictObject({ userId: z.uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      const withdrawn = await withdrawInvitation(ctx.tx, ctx.identity, input.userId, {
+        requestId: ctx.requestId,
+      })
+      if (!withdrawn) throw apiError('invitation_not_found')
+      return { withdrawn: true as const }
+    }),
 
   /**
    * Makes a person of the caller's clinic a therapist or an admin; audited. Admins only. A person of

@@ -1,0 +1,135 @@
+// People of the clinic: role, status, last sign-in, tokens this month; invite,
+// change role, disable and enable, withdraw an invitation. Plain forms that post
+// here, so every step works before JavaScript has loaded; each goes through the
+// same admin procedure a script would call.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { InviteForm } from '#app/components/settings/people-invite-form.tsx'
+import { PeopleList, PendingInvitations } from '#app/components/settings/people-list.tsx'
+import { field } from '#app/components/ui/styles.ts'
+import { metaT } from '#app/i18n/meta.ts'
+import { readForm } from '#app/utils/read-form.ts'
+import { refusalText, type Refusal } from '#app/utils/refusal.ts'
+import { formText } from '#app/utils/settings-form.ts'
+import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
+
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches)
+  return [{ title: t('settings.meta', { page: t('people.heading') }) }]
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { caller, identity } = await getCaller(request, context)
+  const [people, invitations, me] = await Promise.all([
+    caller.admin.users.list(),
+    caller.admin.users.invitations(),
+    caller.me.get(),
+  ])
+  return json(
+    { people, invitations, myId: identity.userId, clinic: me.clinic.name },
+    { headers: { 'cache-control': 'no-store' } },
+  )
+}
+
+export type PeopleActionResult = { intent: string; userId?: string } & (
+  { ok: true; name?: string; email?: string; status?: string } | Refusal
+)
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { caller } = await getCaller(request, context)
+  const form = await readForm(request)
+  const intent = formText(form, 'intent')
+  const userId = formText(form, 'userId')
+  const answer = (body: PeopleActionResult, status = 200) =>
+    json<PeopleActionResult>(body, { status, headers: { 'cache-control': 'no-store' } })
+  try {
+    switch (intent) {
+      case 'invite': {
+        const invited = await caller.admin.users.invite({
+          email: formText(form, 'email').trim(),
+          name: formText(form, 'name'),
+          role: formText(form, 'role') as 'therapist' | 'admin',
+        })
+        return answer({ intent, ok: true, email: invited.email, userId: invited.id })
+      }
+      case 'setRole': {
+        const user = await caller.admin.users.setRole({
+          userId,
+          role: formText(form, 'role') as 'therapist' | 'admin',
+        })
+        return answer({ intent, userId, ok: true, name: user.name })
+      }
+      case 'setStatus': {
+        const user = await caller.admin.users.setStatus({
+          userId,
+          status: formText(form, 'status') as 'active' | 'disabled',
+        })
+        return answer({ intent, userId, ok: true, name: user.name, status: user.status })
+      }
+      case 'withdraw':
+        await caller.admin.users.withdrawInvitation({ userId })
+        return answer({ intent, userId, ok: true })
+      default:
+        return answer({ intent, ok: false, status: 400, code: 'method_not_allowed', fieldErrors: {} }, 400)
+    }
+  } catch (error) {
+    const refusal = toRefusal(error, request)
+    return answer({ intent, userId, ...refusal }, refusal.status)
+  }
+}
+
+export default function People() {
+  const { t } = useTranslation()
+  const { people, invitations, myId, clinic } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const idle = navigation.state === 'idle'
+  const done = result?.ok ? result : null
+  const refusal = result && !result.ok ? result : null
+  const doneText = !done
+    ? null
+    : done.intent === 'invite'
+      ? t('people.invited', { email: done.email ?? '' })
+      : done.intent === 'withdraw'
+        ? t('people.withdrawn')
+        : done.intent === 'setRole'
+          ? t('people.roleChanged')
+          : t(done.status === 'active' ? 'people.enabled' : 'people.disabled', { name: done.name ?? '' })
+  // Field problems of the invitation show beside its fields; anything else here.
+  const inviteFieldErrors = refusal?.intent === 'invite' ? refusal.fieldErrors : {}
+  const formError = refusal && Object.keys(inviteFieldErrors).length === 0 ? refusalText(t, refusal) : null
+  return (
+    <div className="space-y-8">
+      <section aria-labelledby="people-heading" className="space-y-4">
+        <div>
+          <h2 id="people-heading" className="text-xl font-semibold">
+            {t('people.heading')}
+          </h2>
+          <p className="mt-1 max-w-prose text-sm text-slate-700 dark:text-slate-300">
+            {t('people.intro', { clinic })}
+          </p>
+        </div>
+        <div aria-live="polite">
+          {idle && doneText ? (
+            <p
+              role="status"
+              className="rounded-lg bg-green-50 px-3 py-2 text-sm text-green-900 dark:bg-green-950 dark:text-green-100"
+            >
+              {doneText}
+            </p>
+          ) : null}
+          {idle && formError ? (
+            <p role="alert" className={`rounded-lg bg-red-50 px-3 py-2 dark:bg-red-950 ${field.error}`}>
+              {formError}
+            </p>
+          ) : null}
+        </div>
+        <PeopleList people={people} myId={myId} />
+      </section>
+      <PendingInvitations invitations={invitations} />
+      <InviteForm clinic={clinic} fieldErrors={inviteFieldErrors} reset={done?.intent === 'invite'} />
+    </div>
+  )
+}

@@ -1,0 +1,69 @@
+// The money side of a chat request: a person's own monthly cap (a clinic setting, next
+// to the clinic's budget) and the alerts when the clinic passes 80 % and 100 % of its
+// budget. Months are calendar months in UTC, on the database's clock, as usage rows are.
+import { and, eq, sql } from 'drizzle-orm'
+import type { Tx } from '#db/client.ts'
+import { budgetAlerts, tenants, usage } from '#db/schema/index.ts'
+import { recordAuditEvent } from '#server/services/audit/record.ts'
+
+/** The shares of the monthly budget at which admins are alerted, in percent. */
+export const BUDGET_THRESHOLDS = [80, 100] as const
+
+const monthStart = sql`date_trunc('month', now() at time zone 'UTC')::date`
+const inThisMonth = and(
+  sql`${usage.day} >= ${monthStart}`,
+  sql`${usage.day} < (${monthStart} + interval '1 month')::date`,
+)
+const tokens = sql`${usage.promptTokens} + ${usage.completionTokens}`
+
+/** Whether the person has used up their own monthly cap; false when the clinic sets none. */
+export async function personalCapReached(tx: Tx, who: { tenantId: string; userId: string }) {
+  const [clinic] = await tx
+    .select({ cap: tenants.userMonthlyTokenCap })
+    .from(tenants)
+    .where(eq(tenants.id, who.tenantId))
+  if (clinic?.cap == null) return false
+  const [row] = await tx
+    .select({ used: sql<string>`coalesce(sum(${tokens}), 0)::text` })
+    .from(usage)
+    .where(and(eq(usage.tenantId, who.tenantId), eq(usage.userId, who.userId), inThisMonth))
+  return Number(row?.used ?? 0) >= clinic.cap
+}
+
+/**
+ * Records each threshold the clinic has passed this month, once: the unique key on
+ * (tenant, month, threshold) lets only the first of concurrent callers write the row and
+ * its `budget.threshold_reached` audit event. Called where usage is added (the end of an
+ * answer), so a budget lowered below a threshold is recorded with the next answer; the
+ * banner admins see is computed from usage on every page load and needs no record.
+ */
+export async function recordBudgetAlerts(tx: Tx, tenantId: string, meta: { requestId?: string } = {}) {
+  const [row] = await tx
+    .select({
+      month: sql<string>`to_char(${monthStart}, 'YYYY-MM-DD')`,
+      used: sql<string>`coalesce((select sum(${tokens}) from ${usage} where ${usage.tenantId} = ${tenantId} and ${inThisMonth}), 0)::text`,
+      budget: tenants.monthlyTokenBudget,
+    })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+  if (!row) return
+  const used = Number(row.used)
+  for (const threshold of BUDGET_THRESHOLDS) {
+    if (used * 100 < row.budget * threshold || (row.budget === 0 && used === 0)) continue
+    const [inserted] = await tx
+      .insert(budgetAlerts)
+      .values({ tenantId, month: row.month, threshold })
+      .onConflictDoNothing()
+      .returning({ id: budgetAlerts.id })
+    if (!inserted) continue
+    await recordAuditEvent(tx, {
+      tenantId,
+      actorUserId: null,
+      action: 'budget.threshold_reached',
+      targetType: 'tenant',
+      targetId: tenantId,
+      requestId: meta.requestId,
+      details: { month: row.month.slice(0, 7), threshold, budget: row.budget, used },
+    })
+  }
+}
