@@ -54,6 +54,9 @@ BEGIN
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('api_tokens', n);
   DELETE FROM public.usage WHERE tenant_id = clinic AND user_id = subject;
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('usage', n);
+  -- Invitations this person sent stay (they are someone else's way in), no longer naming who sent them.
+  UPDATE public.invitations SET actor_user_id = NULL WHERE tenant_id = clinic AND actor_user_id = subject;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('invitations', n);
   -- The id stays, so audit events keep pointing at someone; who it was does not.
   UPDATE public.users
      SET name = 'Erased person',
