@@ -229,6 +229,28 @@ export const de: Catalog = {
       'Die Einstellungen verwaltet die Administration Ihrer Praxis. Wenden Sie sich an sie, wenn sich etwas ändern soll.',
     saved: 'Gespeichert.',
   },
+  erasure: {
+    heading: 'Eine Person löschen',
+    intro:
+      'Für jemanden, der die Praxis verlassen oder die Löschung verlangt hat: Unterhaltungen, Ordner, Exporte, Sitzungen und Tokens werden gelöscht, Name und E-Mail ersetzt; die Kennung bleibt, damit das Prüfprotokoll vollständig bleibt. Niemand liest dabei die Inhalte. Das lässt sich nicht rückgängig machen.',
+    personLabel: 'Person',
+    confirmLabel: 'Zur Bestätigung Namen oder E-Mail eingeben',
+    confirmHint: 'Genau wie oben aufgeführt.',
+    erase: 'Endgültig löschen',
+    erasing: 'Wird gelöscht…',
+    queued: 'Die Löschung hat begonnen; ihre Quittung erscheint unten, sobald sie fertig ist.',
+    receiptsHeading: 'Löschquittungen',
+    none: 'Bisher wurde niemand gelöscht.',
+    status: {
+      queued: '{{name}}: wartet auf den Start',
+      running: '{{name}}: wird gelöscht',
+      done: '{{name}}: gelöscht',
+      failed: '{{name}}: Die Löschung ist fehlgeschlagen und wird wiederholt',
+    },
+    requested: 'Angefordert {{when}}',
+    removed: '{{rows}} Zeilen und {{files}} Dateien entfernt',
+    downloadReceipt: 'Quittung herunterladen',
+  },
   people: {
     heading: 'Personen',
     intro:

@@ -215,6 +215,28 @@ export const en = {
       'The settings are run by your clinic’s admins. Ask one of them if something needs to change.',
     saved: 'Saved.',
   },
+  erasure: {
+    heading: 'Erase a person',
+    intro:
+      'For someone who has left or asked to be erased: their conversations, folders, exports, sessions and tokens are deleted and their name and email replaced; their id stays so the audit trail remains whole. Nobody reads the content, not even while it is erased. This cannot be undone.',
+    personLabel: 'Person',
+    confirmLabel: 'Type their name or email to confirm',
+    confirmHint: 'Exactly as listed above.',
+    erase: 'Erase for good',
+    erasing: 'Erasing…',
+    queued: 'The erasure has started; its receipt appears below when it is done.',
+    receiptsHeading: 'Erasure receipts',
+    none: 'Nobody has been erased.',
+    status: {
+      queued: '{{name}}: waiting to start',
+      running: '{{name}}: being erased',
+      done: '{{name}}: erased',
+      failed: '{{name}}: the erasure failed and will be retried',
+    },
+    requested: 'Asked for {{when}}',
+    removed: '{{rows}} rows and {{files}} files removed',
+    downloadReceipt: 'Download receipt',
+  },
   people: {
     heading: 'People',
     intro:

@@ -1,11 +1,13 @@
 // People of the clinic: role, status, last sign-in, tokens this month; invite,
-// change role, disable and enable, withdraw an invitation. Plain forms that post
+// change role, disable and enable, withdraw an invitation, erase a person with a
+// receipt. Plain forms that post
 // here, so every step works before JavaScript has loaded; each goes through the
 // same admin procedure a script would call.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ErasureSection } from '#app/components/settings/people-erasure.tsx'
 import { InviteForm } from '#app/components/settings/people-invite-form.tsx'
 import { PeopleList, PendingInvitations } from '#app/components/settings/people-list.tsx'
 import { field } from '#app/components/ui/styles.ts'
@@ -22,13 +24,14 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { caller, identity } = await getCaller(request, context)
-  const [people, invitations, me] = await Promise.all([
+  const [people, invitations, erasures, me] = await Promise.all([
     caller.admin.users.list(),
     caller.admin.users.invitations(),
+    caller.admin.users.erasures(),
     caller.me.get(),
   ])
   return json(
-    { people, invitations, myId: identity.userId, clinic: me.clinic.name },
+    { people, invitations, erasures, myId: identity.userId, clinic: me.clinic.name },
     { headers: { 'cache-control': 'no-store' } },
   )
 }
@@ -68,6 +71,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
         })
         return answer({ intent, userId, ok: true, name: user.name, status: user.status })
       }
+      case 'erase': {
+        // The job does the work; the receipt below follows its state.
+        await caller.admin.users.erase({ userId, confirm: formText(form, 'confirm') })
+        return answer({ intent, userId, ok: true })
+      }
       case 'withdraw':
         await caller.admin.users.withdrawInvitation({ userId })
         return answer({ intent, userId, ok: true })
@@ -82,7 +90,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function People() {
   const { t } = useTranslation()
-  const { people, invitations, myId, clinic } = useLoaderData<typeof loader>()
+  const { people, invitations, erasures, myId, clinic } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const idle = navigation.state === 'idle'
@@ -94,12 +102,18 @@ export default function People() {
       ? t('people.invited', { email: done.email ?? '' })
       : done.intent === 'withdraw'
         ? t('people.withdrawn')
-        : done.intent === 'setRole'
-          ? t('people.roleChanged')
-          : t(done.status === 'active' ? 'people.enabled' : 'people.disabled', { name: done.name ?? '' })
+        : done.intent === 'erase'
+          ? t('erasure.queued')
+          : done.intent === 'setRole'
+            ? t('people.roleChanged')
+            : t(done.status === 'active' ? 'people.enabled' : 'people.disabled', { name: done.name ?? '' })
   // Field problems of the invitation show beside its fields; anything else here.
   const inviteFieldErrors = refusal?.intent === 'invite' ? refusal.fieldErrors : {}
-  const formError = refusal && Object.keys(inviteFieldErrors).length === 0 ? refusalText(t, refusal) : null
+  // A confirmation that does not name the person shows beside its field.
+  const confirmError =
+    refusal?.intent === 'erase' && refusal.code === 'erasure_not_confirmed' ? refusalText(t, refusal) : null
+  const formError =
+    refusal && Object.keys(inviteFieldErrors).length === 0 && !confirmError ? refusalText(t, refusal) : null
   return (
     <div className="space-y-8">
       <section aria-labelledby="people-heading" className="space-y-4">
@@ -130,6 +144,7 @@ export default function People() {
       </section>
       <PendingInvitations invitations={invitations} />
       <InviteForm clinic={clinic} fieldErrors={inviteFieldErrors} reset={done?.intent === 'invite'} />
+      <ErasureSection people={people} myId={myId} receipts={erasures} confirmError={confirmError} />
     </div>
   )
 }
