@@ -218,7 +218,8 @@ test('model, prompt, budget and cap take effect on the next chat; passing 80 % s
     expect(await retention.evaluate((input: HTMLInputElement) => input.validity.rangeUnderflow)).toBe(true)
     await retention.evaluate((input) => input.removeAttribute('min'))
     await page.getByRole('button', { name: 'Save settings' }).click()
-    await expect(page.getByText('This number is too small.')).toBeVisible()
+    // Shown beside the field (and repeated in the form's alert).
+    await expect(page.getByText('This number is too small.').first()).toBeVisible()
 
     await page.getByLabel('Retention period (days)').fill('30')
     await page.getByLabel('Model').selectOption('gpt-4o')
