@@ -31,7 +31,8 @@ export async function startJobRunner(jobs: JobContext): Promise<JobRunner> {
     monitorIntervalSeconds: config.jobs.superviseSeconds,
   })
   boss.on('error', (error) =>
-    logger.error({ err: { name: error.name, message: error.message } }, 'job queue error'),
+    // Kind and SQLSTATE only: a database error's message can quote a row's values.
+    logger.error({ err: { name: error.name, code: (error as { code?: unknown }).code } }, 'job queue error'),
   )
   await boss.start()
 
