@@ -6,6 +6,7 @@ import { conversationsRouter } from './routers/conversations.ts'
 import { foldersRouter } from './routers/folders.ts'
 import { meRouter } from './routers/me.ts'
 import { messagesRouter } from './routers/messages.ts'
+import { notesRouter } from './routers/notes.ts'
 import { tokensRouter } from './routers/tokens.ts'
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   folders: foldersRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,
+  notes: notesRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -65,7 +65,8 @@ export async function startExchange(
     .limit(1)
   if (streaming) return { ok: false, refusal: 'busy' }
 
-  if ((await getMyUsage(tx, owner)).remaining <= 0) return { ok: false, refusal: 'budget_exhausted' }
+  const overBudget = await budgetRefusal(tx, owner)
+  if (overBudget) return { ok: false, refusal: overBudget }
 
   const [clinic] = await tx
     .select({ modelDeployment: tenants.modelDeployment, systemPrompt: tenants.systemPrompt })
@@ -160,6 +161,15 @@ export async function startExchange(
 }
 
 /**
+ * The clinic's budget (and any further cap on generation) as every generation checks it:
+ * chat answers and note sections alike. Null when a generation may start.
+ */
+export async function budgetRefusal(tx: Tx, owner: ContentOwner): Promise<'budget_exhausted' | null> {
+  if ((await getMyUsage(tx, owner)).remaining <= 0) return 'budget_exhausted'
+  return null
+}
+
+/**
  * A conversation's title from its first question: the first non-empty line,
  * without Markdown markers, whitespace collapsed, cut at a word boundary.
  * Deterministic and free, where asking the model would cost tokens and time.
@@ -234,6 +244,16 @@ export async function finishExchange(
     .returning({ id: messages.id })
   if (!ended) return false
 
+  await recordUsage(tx, owner, tokens)
+  await tx
+    .update(conversations)
+    .set({ lastMessageAt: sql`now()` })
+    .where(ownConversation(owner, input.conversationId))
+  return true
+}
+
+/** Adds one generation's tokens to the day's roll-up per clinic and person (in the caller's transaction). */
+export async function recordUsage(tx: Tx, owner: ContentOwner, tokens: TokenUsage) {
   const total = tokens.promptTokens + tokens.completionTokens
   await tx
     .insert(usage)
@@ -256,9 +276,4 @@ export async function finishExchange(
         updatedAt: sql`now()`,
       },
     })
-  await tx
-    .update(conversations)
-    .set({ lastMessageAt: sql`now()` })
-    .where(ownConversation(owner, input.conversationId))
-  return true
 }

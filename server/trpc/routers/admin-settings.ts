@@ -32,12 +32,15 @@ const settingsInput = z.object({
   monthlyTokenBudget: z.number().int().min(0).max(10_000_000_000).optional(),
   retentionDays: z.number().int().min(1).max(3650).nullable().optional(),
   defaultLocale: z.enum(['de', 'en']).optional(),
+  /** Years a signed consultation note is kept; the law's ten at least. */
+  noteRetentionYears: z.number().int().min(10).max(100).optional(),
 })
 
 export const adminSettingsRouter = router({
   /**
    * The caller's clinic's settings: name, model deployment, system prompt, monthly token budget,
-   * retention and default language (`de` or `en`, for everyone who has not chosen one). Admins only.
+   * retention, default language (`de` or `en`, for everyone who has not chosen one) and how many
+   * years signed consultation notes are kept (`noteRetentionYears`, ten by default). Admins only.
    */
   get: adminProcedure.query(async ({ ctx }) => found(await getSettings(ctx.tx, ctx.identity))),
 
