@@ -361,7 +361,12 @@ export const de: Catalog = {
       'Ein Pseudonym, Initialen oder die Fallnummer Ihrer Praxis. Bitte keine vollständigen Namen eingeben.',
     sessionDate: 'Datum der Sitzung',
     sessionKind: 'Art der Sitzung',
-    kinds: { first: 'Erstgespräch', follow_up: 'Folgesitzung', crisis: 'Krisensitzung', group: 'Gruppensitzung' },
+    kinds: {
+      first: 'Erstgespräch',
+      follow_up: 'Folgesitzung',
+      crisis: 'Krisensitzung',
+      group: 'Gruppensitzung',
+    },
     duration: 'Dauer (Minuten)',
     jottings: 'Ihre Stichworte',
     jottingsHint: 'Stichworte und Notizen aus der Sitzung; höchstens {{max}} Zeichen.',
@@ -392,7 +397,8 @@ export const de: Catalog = {
     editLabel: '{{title}} bearbeiten',
     saved: 'Gespeichert',
     saving: 'Wird gespeichert…',
-    unsaved: 'Noch nicht gespeichert: in diesem Tab bewahrt und gespeichert, sobald die Verbindung zurück ist.',
+    unsaved:
+      'Noch nicht gespeichert: in diesem Tab bewahrt und gespeichert, sobald die Verbindung zurück ist.',
     saveFailed: 'Nicht gespeichert: {{reason}}',
     session: '{{kind}} am {{date}}, {{minutes}} Min.',
     jottingsHeading: 'Stichworte',
@@ -406,7 +412,8 @@ export const de: Catalog = {
     integrityValid: 'Der Inhalt stimmt mit seiner Signatur überein.',
     integrityAltered: 'Achtung: Der Inhalt stimmt nicht mehr mit seiner Signatur überein.',
     retainUntil: 'Aufbewahrt mindestens bis {{date}} (§ 630f BGB).',
-    lockedHint: 'Signierte Notizen können nicht bearbeitet oder gelöscht werden. Korrigieren Sie einen Abschnitt mit „Nachtrag“.',
+    lockedHint:
+      'Signierte Notizen können nicht bearbeitet oder gelöscht werden. Korrigieren Sie einen Abschnitt mit „Nachtrag“.',
     amended: 'Nachtrag am {{when}}',
     amend: 'Nachtrag',
     amendTitle: 'Nachtrag zu „{{title}}“',

@@ -333,11 +333,15 @@ export const en = {
     formIntro:
       'Note down the session; the assistant drafts the note section by section. You check, edit and sign it.',
     patientRef: 'Patient reference',
-    patientRefHint:
-      'A pseudonym, initials or your practice’s case number. Please do not enter full names.',
+    patientRefHint: 'A pseudonym, initials or your practice’s case number. Please do not enter full names.',
     sessionDate: 'Session date',
     sessionKind: 'Kind of session',
-    kinds: { first: 'First session', follow_up: 'Follow-up', crisis: 'Crisis session', group: 'Group session' },
+    kinds: {
+      first: 'First session',
+      follow_up: 'Follow-up',
+      crisis: 'Crisis session',
+      group: 'Group session',
+    },
     duration: 'Duration (minutes)',
     jottings: 'Your jottings',
     jottingsHint: 'Keywords and notes from the session; at most {{max}} characters.',

@@ -47,27 +47,17 @@ BEGIN
   END IF;
   SELECT n.signed_at INTO signed FROM public.notes n WHERE n.tenant_id = OLD.tenant_id AND n.id = OLD.note_id;
   IF signed IS NULL THEN
-    IF TG_TABLE_NAME = 'note_versions' AND TG_OP = 'UPDATE'
-       AND (NEW.content, NEW.kind, NEW.version, NEW.reason, NEW.content_hash, NEW.author_user_id)
-           IS DISTINCT FROM (OLD.content, OLD.kind, OLD.version, OLD.reason, OLD.content_hash, OLD.author_user_id) THEN
-      RAISE EXCEPTION 'clinai_note_version_immutable' USING ERRCODE = 'CN001';
-    END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   END IF;
   IF TG_OP = 'DELETE' THEN
     RAISE EXCEPTION 'clinai_note_signed' USING ERRCODE = 'CN001';
   END IF;
-  IF TG_TABLE_NAME = 'note_versions' THEN
-    IF (NEW.content, NEW.kind, NEW.version, NEW.reason, NEW.content_hash, NEW.author_user_id, NEW.note_id, NEW.section_id)
-       IS DISTINCT FROM (OLD.content, OLD.kind, OLD.version, OLD.reason, OLD.content_hash, OLD.author_user_id, OLD.note_id, OLD.section_id) THEN
-      RAISE EXCEPTION 'clinai_note_signed' USING ERRCODE = 'CN001';
-    END IF;
-    RETURN NEW;
-  END IF;
   -- A section of a signed note changes only as an amendment recorded first.
   IF (NEW.content, NEW.key, NEW.title, NEW.position, NEW.note_id, NEW.status, NEW.version)
      IS DISTINCT FROM (OLD.content, OLD.key, OLD.title, OLD.position, OLD.note_id, OLD.status, OLD.version) THEN
-    IF NEW.version > OLD.version AND NEW.status = OLD.status AND EXISTS (
+    IF NEW.version > OLD.version AND NEW.status = OLD.status AND NEW.key = OLD.key
+       AND NEW.title = OLD.title AND NEW.position = OLD.position AND NEW.note_id = OLD.note_id
+       AND EXISTS (
          SELECT 1 FROM public.note_versions v
           WHERE v.tenant_id = NEW.tenant_id AND v.section_id = NEW.id
             AND v.version = NEW.version AND v.kind = 'amendment' AND v.content = NEW.content) THEN
@@ -80,8 +70,33 @@ END
 $$;--> statement-breakpoint
 CREATE TRIGGER note_sections_hold BEFORE UPDATE OR DELETE ON "note_sections"
   FOR EACH ROW EXECUTE FUNCTION clinai_note_sections_hold();--> statement-breakpoint
+
+-- Versions are the history: never rewritten, and kept with a signed note.
+CREATE FUNCTION clinai_note_versions_hold() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public
+AS $$
+DECLARE
+  signed timestamptz;
+BEGIN
+  IF current_user <> 'clinai_app' THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    IF (NEW.content, NEW.kind, NEW.version, NEW.reason, NEW.content_hash, NEW.author_user_id, NEW.note_id, NEW.section_id)
+       IS DISTINCT FROM (OLD.content, OLD.kind, OLD.version, OLD.reason, OLD.content_hash, OLD.author_user_id, OLD.note_id, OLD.section_id) THEN
+      RAISE EXCEPTION 'clinai_note_version_immutable' USING ERRCODE = 'CN001';
+    END IF;
+    RETURN NEW;
+  END IF;
+  SELECT n.signed_at INTO signed FROM public.notes n WHERE n.tenant_id = OLD.tenant_id AND n.id = OLD.note_id;
+  IF signed IS NOT NULL THEN
+    RAISE EXCEPTION 'clinai_note_signed' USING ERRCODE = 'CN001';
+  END IF;
+  RETURN OLD;
+END
+$$;--> statement-breakpoint
 CREATE TRIGGER note_versions_hold BEFORE UPDATE OR DELETE ON "note_versions"
-  FOR EACH ROW EXECUTE FUNCTION clinai_note_sections_hold();--> statement-breakpoint
+  FOR EACH ROW EXECUTE FUNCTION clinai_note_versions_hold();--> statement-breakpoint
 
 -- The sweep of migration 0004 also finds note sections left `streaming` by a crash.
 CREATE OR REPLACE FUNCTION clinai_stale_stream_owners(min_age interval)

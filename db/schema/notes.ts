@@ -180,7 +180,7 @@ export const noteTemplates = pgTable(
     ...tenantKey,
     name: text('name').notNull(),
     sections: jsonb('sections').$type<TemplateSection[]>().notNull(),
-    /** The admin who last changed it. */
+    /** The admin who defined it (the audit trail says who changed it later). */
     actorUserId: uuid('actor_user_id'),
     ...timestamps,
   },

@@ -42,7 +42,8 @@ export function noteAsPlainText(note: PlainNote): string {
 /** The same as Markdown, for the Markdown export; section text is kept as the model wrote it. */
 export function noteAsMarkdown(note: PlainNote): string {
   const parts = [`# ${note.heading}`, '', ...note.meta.map((line) => `- ${line}`), '']
-  for (const section of note.sections) parts.push(`## ${section.title}`, '', section.content.trim() || '—', '')
+  for (const section of note.sections)
+    parts.push(`## ${section.title}`, '', section.content.trim() || '—', '')
   if (note.signature) parts.push('---', '', note.signature)
   return parts.join('\n').trim() + '\n'
 }

@@ -13,7 +13,12 @@ import type { ChatErrorCode, ChatInputProblem, DraftRefusalCode } from '#server/
 export type DraftRequest = { sectionId?: string }
 
 export interface DraftRefusal {
-  error: { code: DraftRefusalCode; message: DraftRefusalCode; reason?: ChatInputProblem; retryAfterSeconds?: number }
+  error: {
+    code: DraftRefusalCode
+    message: DraftRefusalCode
+    reason?: ChatInputProblem
+    retryAfterSeconds?: number
+  }
 }
 
 export interface DraftUsage {

@@ -10,7 +10,14 @@ import { refuse as refuseChat } from '#server/chat/chat-request.ts'
 import { createEventStream } from '#server/chat/event-stream.ts'
 import type { ChatInputProblem, DraftRefusalCode } from '#server/contract/codes.ts'
 import type { Services } from '#server/services.ts'
-import { beginSection, finishSection, planDraft, saveSectionProgress, type DraftPlan, type DraftRefusal } from '#server/services/notes/draft.ts'
+import {
+  beginSection,
+  finishSection,
+  planDraft,
+  saveSectionProgress,
+  type DraftPlan,
+  type DraftRefusal,
+} from '#server/services/notes/draft.ts'
 import { runGeneration, type GenerationStore } from '#server/services/generation/generation.ts'
 import type { DraftEvent } from './events.ts'
 
@@ -117,7 +124,10 @@ function streamDraft(
         beginSection(tx, owner, { noteId: plan.noteId, sectionId, model: plan.deployment }),
       )
       if (!begun.ok) {
-        const code = begun.refusal === 'note_signed' || begun.refusal === 'budget_exhausted' ? begun.refusal : 'not_found'
+        const code =
+          begun.refusal === 'note_signed' || begun.refusal === 'budget_exhausted'
+            ? begun.refusal
+            : 'not_found'
         send({ type: 'section_error', sectionId, status: 'error', code })
         break
       }

@@ -153,11 +153,7 @@ export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
  * Three notes per person, ids ordered so that tests picking "the person's first row" (by id)
  * meet two drafts before the signed one: a draft may be edited and deleted, then one signed.
  */
-async function seedNotesOf(
-  tx: Tx,
-  user: FixtureUser,
-  key: string,
-) {
+async function seedNotesOf(tx: Tx, user: FixtureUser, key: string) {
   const id = (prefix: string) => `${prefix}${randomUUID().slice(1)}`
   for (const [prefix, signed] of [
     ['0', false],

@@ -23,7 +23,11 @@ export function canonicalContent(note: CanonicalNote): string {
     sessionKind: note.sessionKind,
     durationMinutes: note.durationMinutes,
     template: note.templateName,
-    sections: note.sections.map((section) => ({ key: section.key, title: section.title, content: section.content })),
+    sections: note.sections.map((section) => ({
+      key: section.key,
+      title: section.title,
+      content: section.content,
+    })),
   })
 }
 

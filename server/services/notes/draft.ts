@@ -109,7 +109,12 @@ export async function beginSection(
 }
 
 const LANGUAGE = { de: 'German', en: 'English' } as const
-const KIND = { first: 'first session', follow_up: 'follow-up session', crisis: 'crisis session', group: 'group session' }
+const KIND = {
+  first: 'first session',
+  follow_up: 'follow-up session',
+  crisis: 'crisis session',
+  group: 'group session',
+}
 
 function sectionPrompt(
   note: typeof notes.$inferSelect,

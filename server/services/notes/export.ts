@@ -33,6 +33,7 @@ export interface ExportNote {
 }
 
 // XML 1.0 (Word) and the PDF standard fonts cannot carry these.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDFFF]/g
 // Windows-1252, what the PDF standard fonts can draw; anything else becomes "?".
 const WIN_ANSI_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ'
@@ -41,7 +42,8 @@ function forPdf(text: string): string {
     .map((ch) => {
       const code = ch.codePointAt(0)!
       if (ch === '\n' || ch === '\t') return ch
-      if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.includes(ch)) return ch
+      if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.includes(ch))
+        return ch
       return '?'
     })
     .join('')
@@ -98,7 +100,10 @@ export function notePdf(note: ExportNote, labels: ExportLabels): Promise<Buffer>
 export function noteDocx(note: ExportNote, labels: ExportLabels): Promise<Buffer> {
   const plain = plainNote(note, labels)
   const clean = (text: string) => text.replace(XML_INVALID, '')
-  const lines = (text: string) => clean(text).split('\n').map((line) => new Paragraph({ children: [new TextRun(line)] }))
+  const lines = (text: string) =>
+    clean(text)
+      .split('\n')
+      .map((line) => new Paragraph({ children: [new TextRun(line)] }))
   const doc = new Document({
     creator: 'ClinAI',
     title: clean(plain.heading),

@@ -17,7 +17,17 @@ export type SectionStatus = 'idle' | 'streaming' | 'complete' | 'stopped' | 'err
 
 /** A refusal with a code of the contract; the router maps it once. */
 export class NoteError extends Error {
-  constructor(readonly code: Extract<ApiErrorCode, 'note_not_found' | 'template_not_found' | 'note_signed' | 'note_not_signed' | 'note_busy' | 'edit_conflict'>) {
+  constructor(
+    readonly code: Extract<
+      ApiErrorCode,
+      | 'note_not_found'
+      | 'template_not_found'
+      | 'note_signed'
+      | 'note_not_signed'
+      | 'note_busy'
+      | 'edit_conflict'
+    >,
+  ) {
     super(code)
     this.name = 'NoteError'
   }
@@ -56,6 +66,8 @@ export interface NoteView extends NoteSummary {
   signedBy: { userId: string; name: string } | null
   signedHash: string | null
   retainUntil: string | null
+  /** The clinic's retention period for signed notes, in years. */
+  retentionYears: number
   /** For a signed note: does the content still match its signature (and amendments)? */
   integrity: 'valid' | 'altered' | null
   sections: NoteSectionView[]
@@ -158,7 +170,11 @@ export async function listNotes(
   return { items: rows.slice(0, input.limit).map(toSummary), hasMore: rows.length > input.limit }
 }
 
-export async function getNote(tx: Tx, owner: ContentOwner, input: { noteId: string }): Promise<NoteView | null> {
+export async function getNote(
+  tx: Tx,
+  owner: ContentOwner,
+  input: { noteId: string },
+): Promise<NoteView | null> {
   const [row] = await tx.select().from(notes).where(ownNote(owner, input.noteId))
   if (!row) return null
   const sections = await sectionsOf(tx, owner, row.id)
@@ -172,8 +188,13 @@ export async function getNote(tx: Tx, owner: ContentOwner, input: { noteId: stri
     signedBy = { userId: row.signedByUserId, name: signer?.name ?? '' }
     integrity = (await verifyNote(tx, owner, row, sections)) ? 'valid' : 'altered'
   }
+  const [clinic] = await tx
+    .select({ years: tenants.noteRetentionYears })
+    .from(tenants)
+    .where(eq(tenants.id, owner.tenantId))
   return {
     ...toSummary(row),
+    retentionYears: clinic?.years ?? 10,
     durationMinutes: row.durationMinutes,
     jottings: row.jottings,
     templateKey: row.templateKey,
@@ -215,7 +236,10 @@ async function verifyNote(
 }
 
 export function canonicalOf(
-  note: Pick<typeof notes.$inferSelect, 'patientRef' | 'sessionDate' | 'sessionKind' | 'durationMinutes' | 'templateName'>,
+  note: Pick<
+    typeof notes.$inferSelect,
+    'patientRef' | 'sessionDate' | 'sessionKind' | 'durationMinutes' | 'templateName'
+  >,
   sections: Array<{ key: string; title: string; content: string }>,
 ) {
   return {
@@ -224,7 +248,11 @@ export function canonicalOf(
     sessionKind: note.sessionKind,
     durationMinutes: note.durationMinutes,
     templateName: note.templateName,
-    sections: sections.map((section) => ({ key: section.key, title: section.title, content: section.content })),
+    sections: sections.map((section) => ({
+      key: section.key,
+      title: section.title,
+      content: section.content,
+    })),
   }
 }
 
@@ -327,8 +355,10 @@ export async function updateSection(
   const { section, note } = await lockSection(tx, owner, input.sectionId)
   if (note.signedAt) throw new NoteError('note_signed')
   if (section.status === 'streaming') throw new NoteError('note_busy')
-  if (input.baseVersion !== undefined && input.baseVersion !== section.version) throw new NoteError('edit_conflict')
-  if (section.content === input.content) return (await sectionsOf(tx, owner, note.id)).find((s) => s.id === section.id)!
+  if (input.baseVersion !== undefined && input.baseVersion !== section.version)
+    throw new NoteError('edit_conflict')
+  if (section.content === input.content)
+    return (await sectionsOf(tx, owner, note.id)).find((s) => s.id === section.id)!
   const version = section.version + 1
   await tx.insert(noteVersions).values({
     tenantId: owner.tenantId,
@@ -349,11 +379,18 @@ export async function updateSection(
 }
 
 async function touch(tx: Tx, owner: ContentOwner, noteId: string) {
-  await tx.update(notes).set({ updatedAt: sql`now()` }).where(ownNote(owner, noteId))
+  await tx
+    .update(notes)
+    .set({ updatedAt: sql`now()` })
+    .where(ownNote(owner, noteId))
 }
 
 /** A draft goes with its sections and versions; a signed note is refused (and the database refuses too). */
-export async function deleteNote(tx: Tx, owner: ContentOwner, input: { noteId: string }): Promise<{ id: string }> {
+export async function deleteNote(
+  tx: Tx,
+  owner: ContentOwner,
+  input: { noteId: string },
+): Promise<{ id: string }> {
   const [note] = await tx.select().from(notes).where(ownNote(owner, input.noteId)).for('update')
   if (!note) throw new NoteError('note_not_found')
   if (note.signedAt) throw new NoteError('note_signed')
@@ -447,7 +484,10 @@ export async function amendSection(
     .update(noteSections)
     .set({ content: input.content, version })
     .where(and(eq(noteSections.tenantId, owner.tenantId), eq(noteSections.id, section.id)))
-  await tx.update(notes).set({ amendedAt: sql`now()` }).where(ownNote(owner, note.id))
+  await tx
+    .update(notes)
+    .set({ amendedAt: sql`now()` })
+    .where(ownNote(owner, note.id))
   await recordAuditEvent(tx, {
     tenantId: owner.tenantId,
     actorUserId: owner.userId,
@@ -465,7 +505,11 @@ export async function amendSection(
  * Restricted notes are left out: they are hidden from everyone, the author too.
  */
 export async function listNotesForExport(tx: Tx, owner: ContentOwner) {
-  const rows = await tx.select({ id: notes.id }).from(notes).where(visibleNotes(owner)).orderBy(asc(notes.createdAt))
+  const rows = await tx
+    .select({ id: notes.id })
+    .from(notes)
+    .where(visibleNotes(owner))
+    .orderBy(asc(notes.createdAt))
   const result = []
   for (const { id } of rows) {
     const note = (await getNote(tx, owner, { noteId: id }))!
@@ -482,7 +526,9 @@ export async function listNotesForExport(tx: Tx, owner: ContentOwner) {
 export async function eraseNotesOf(tx: Tx, owner: ContentOwner) {
   const deleted = await tx
     .delete(notes)
-    .where(and(eq(notes.tenantId, owner.tenantId), eq(notes.ownerUserId, owner.userId), isNull(notes.signedAt)))
+    .where(
+      and(eq(notes.tenantId, owner.tenantId), eq(notes.ownerUserId, owner.userId), isNull(notes.signedAt)),
+    )
     .returning({ id: notes.id })
   const restricted = await tx
     .update(notes)
@@ -496,7 +542,12 @@ export async function eraseNotesOf(tx: Tx, owner: ContentOwner) {
       ),
     )
     .returning({ retainUntil: notes.retainUntil })
-  const keptUntil = restricted.map((row) => row.retainUntil).filter((d): d is string => d !== null).sort().at(-1) ?? null
+  const keptUntil =
+    restricted
+      .map((row) => row.retainUntil)
+      .filter((d): d is string => d !== null)
+      .sort()
+      .at(-1) ?? null
   return { draftsDeleted: deleted.length, signedRestricted: restricted.length, keptUntil }
 }
 

@@ -18,35 +18,86 @@ const BUILT_IN: Record<BuiltInTemplateKey, { name: string; sections: Localised[]
   soap: {
     name: 'SOAP',
     sections: [
-      { key: 'subjective', title: { en: 'Subjective', de: 'Subjektiv' }, instruction: 'What the patient reports: concerns, mood, symptoms and events since the last session, in their words where the jottings quote them.' },
-      { key: 'objective', title: { en: 'Objective', de: 'Objektiv' }, instruction: 'What the clinician observed: appearance, affect, behaviour, engagement, any measures or scores.' },
-      { key: 'assessment', title: { en: 'Assessment', de: 'Einschätzung' }, instruction: 'The clinical impression: progress, risks, working hypotheses, all grounded in the jottings.' },
-      { key: 'plan', title: { en: 'Plan', de: 'Plan' }, instruction: 'Interventions agreed, homework, referrals and the next appointment.' },
+      {
+        key: 'subjective',
+        title: { en: 'Subjective', de: 'Subjektiv' },
+        instruction:
+          'What the patient reports: concerns, mood, symptoms and events since the last session, in their words where the jottings quote them.',
+      },
+      {
+        key: 'objective',
+        title: { en: 'Objective', de: 'Objektiv' },
+        instruction:
+          'What the clinician observed: appearance, affect, behaviour, engagement, any measures or scores.',
+      },
+      {
+        key: 'assessment',
+        title: { en: 'Assessment', de: 'Einschätzung' },
+        instruction:
+          'The clinical impression: progress, risks, working hypotheses, all grounded in the jottings.',
+      },
+      {
+        key: 'plan',
+        title: { en: 'Plan', de: 'Plan' },
+        instruction: 'Interventions agreed, homework, referrals and the next appointment.',
+      },
     ],
   },
   dap: {
     name: 'DAP',
     sections: [
-      { key: 'data', title: { en: 'Data', de: 'Daten' }, instruction: 'The facts of the session: what the patient said and what was observed.' },
-      { key: 'assessment', title: { en: 'Assessment', de: 'Einschätzung' }, instruction: 'The clinical interpretation of the data.' },
+      {
+        key: 'data',
+        title: { en: 'Data', de: 'Daten' },
+        instruction: 'The facts of the session: what the patient said and what was observed.',
+      },
+      {
+        key: 'assessment',
+        title: { en: 'Assessment', de: 'Einschätzung' },
+        instruction: 'The clinical interpretation of the data.',
+      },
       { key: 'plan', title: { en: 'Plan', de: 'Plan' }, instruction: 'What happens next in treatment.' },
     ],
   },
   birp: {
     name: 'BIRP',
     sections: [
-      { key: 'behavior', title: { en: 'Behaviour', de: 'Verhalten' }, instruction: 'The patient’s presentation and behaviour in the session.' },
-      { key: 'intervention', title: { en: 'Intervention', de: 'Intervention' }, instruction: 'What the clinician did: methods and techniques used.' },
-      { key: 'response', title: { en: 'Response', de: 'Reaktion' }, instruction: 'How the patient responded to the interventions.' },
+      {
+        key: 'behavior',
+        title: { en: 'Behaviour', de: 'Verhalten' },
+        instruction: 'The patient’s presentation and behaviour in the session.',
+      },
+      {
+        key: 'intervention',
+        title: { en: 'Intervention', de: 'Intervention' },
+        instruction: 'What the clinician did: methods and techniques used.',
+      },
+      {
+        key: 'response',
+        title: { en: 'Response', de: 'Reaktion' },
+        instruction: 'How the patient responded to the interventions.',
+      },
       { key: 'plan', title: { en: 'Plan', de: 'Plan' }, instruction: 'Next steps in treatment.' },
     ],
   },
   girp: {
     name: 'GIRP',
     sections: [
-      { key: 'goals', title: { en: 'Goals', de: 'Ziele' }, instruction: 'The treatment goals this session worked on.' },
-      { key: 'intervention', title: { en: 'Intervention', de: 'Intervention' }, instruction: 'What the clinician did towards those goals.' },
-      { key: 'response', title: { en: 'Response', de: 'Reaktion' }, instruction: 'How the patient responded.' },
+      {
+        key: 'goals',
+        title: { en: 'Goals', de: 'Ziele' },
+        instruction: 'The treatment goals this session worked on.',
+      },
+      {
+        key: 'intervention',
+        title: { en: 'Intervention', de: 'Intervention' },
+        instruction: 'What the clinician did towards those goals.',
+      },
+      {
+        key: 'response',
+        title: { en: 'Response', de: 'Reaktion' },
+        instruction: 'How the patient responded.',
+      },
       { key: 'plan', title: { en: 'Plan', de: 'Plan' }, instruction: 'Next steps towards the goals.' },
     ],
   },
@@ -77,7 +128,11 @@ export interface TemplateSummary {
 }
 
 function localise(sections: Localised[], locale: NoteLocale): TemplateSection[] {
-  return sections.map((section) => ({ key: section.key, title: section.title[locale], instruction: section.instruction }))
+  return sections.map((section) => ({
+    key: section.key,
+    title: section.title[locale],
+    instruction: section.instruction,
+  }))
 }
 
 export function builtInTemplates(locale: NoteLocale): TemplateSummary[] {
@@ -91,7 +146,11 @@ export function builtInTemplates(locale: NoteLocale): TemplateSummary[] {
 }
 
 /** The built-ins and the clinic's own, for the form's choice. */
-export async function listTemplates(tx: Tx, who: { tenantId: string }, locale: NoteLocale): Promise<TemplateSummary[]> {
+export async function listTemplates(
+  tx: Tx,
+  who: { tenantId: string },
+  locale: NoteLocale,
+): Promise<TemplateSummary[]> {
   const rows = await tx
     .select()
     .from(noteTemplates)
@@ -130,12 +189,25 @@ export interface TemplateInput {
 
 type Admin = { tenantId: string; userId: string }
 
-export async function createTemplate(tx: Tx, admin: Admin, input: TemplateInput, meta: { requestId?: string }) {
-  const [existing] = await tx.select({ n: count() }).from(noteTemplates).where(eq(noteTemplates.tenantId, admin.tenantId))
+export async function createTemplate(
+  tx: Tx,
+  admin: Admin,
+  input: TemplateInput,
+  meta: { requestId?: string },
+) {
+  const [existing] = await tx
+    .select({ n: count() })
+    .from(noteTemplates)
+    .where(eq(noteTemplates.tenantId, admin.tenantId))
   if ((existing?.n ?? 0) >= MAX_CLINIC_TEMPLATES) throw new TemplateLimitError()
   const [row] = await tx
     .insert(noteTemplates)
-    .values({ tenantId: admin.tenantId, name: input.name, sections: input.sections, actorUserId: admin.userId })
+    .values({
+      tenantId: admin.tenantId,
+      name: input.name,
+      sections: input.sections,
+      actorUserId: admin.userId,
+    })
     .returning()
   await audit(tx, admin, 'note_template.created', row!.id, meta)
   return toSummary(row!)
@@ -152,7 +224,7 @@ export async function updateTemplate(
     .set({
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.sections !== undefined ? { sections: input.sections } : {}),
-      actorUserId: admin.userId,
+      updatedAt: new Date(),
     })
     .where(and(eq(noteTemplates.tenantId, admin.tenantId), eq(noteTemplates.id, input.templateId)))
     .returning()
@@ -162,7 +234,12 @@ export async function updateTemplate(
 }
 
 /** Notes made with it keep their copy of its sections. */
-export async function deleteTemplate(tx: Tx, admin: Admin, input: { templateId: string }, meta: { requestId?: string }) {
+export async function deleteTemplate(
+  tx: Tx,
+  admin: Admin,
+  input: { templateId: string },
+  meta: { requestId?: string },
+) {
   const [row] = await tx
     .delete(noteTemplates)
     .where(and(eq(noteTemplates.tenantId, admin.tenantId), eq(noteTemplates.id, input.templateId)))
@@ -184,5 +261,11 @@ function audit(tx: Tx, admin: Admin, action: string, id: string, meta: { request
 }
 
 function toSummary(row: typeof noteTemplates.$inferSelect): TemplateSummary {
-  return { key: row.id, name: row.name, builtIn: false, sections: row.sections, updatedAt: row.updatedAt.toISOString() }
+  return {
+    key: row.id,
+    name: row.name,
+    builtIn: false,
+    sections: row.sections,
+    updatedAt: row.updatedAt.toISOString(),
+  }
 }

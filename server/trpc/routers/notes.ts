@@ -101,9 +101,7 @@ export const notesRouter = router({
    */
   create: tenantProcedure
     .input(noteForm)
-    .mutation(({ ctx, input }) =>
-      refusing(() => createNote(ctx.tx, ctx.identity, input)),
-    ),
+    .mutation(({ ctx, input }) => refusing(() => createNote(ctx.tx, ctx.identity, input))),
 
   /**
    * Saves a section's text (the editor's autosave); each save is a new version. With `baseVersion`
