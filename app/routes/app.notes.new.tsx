@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { button, cx, field, muted } from '#app/components/ui/styles.ts'
+import { useFormat } from '#app/i18n/format.ts'
 import { metaT } from '#app/i18n/meta.ts'
 import { createNoteFromForm, loadNewNote } from '#app/utils/notes.server.ts'
 import { fieldErrorText, refusalText } from '#app/utils/refusal.ts'
@@ -25,6 +26,7 @@ export default function NewNoteRoute() {
   const { templates, maxJottings } = useLoaderData<typeof loader>()
   const refusal = useActionData<typeof action>()
   const navigation = useNavigation()
+  const format = useFormat()
   const creating = navigation.state !== 'idle' && navigation.formMethod?.toLowerCase() === 'post'
   const error = (name: string) => fieldErrorText(t, refusal, name)
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date())
@@ -152,7 +154,7 @@ export default function NewNoteRoute() {
             className={cx(field.input, error('jottings') && field.invalid)}
           />
           <p id="jottings-hint" className={field.hint}>
-            {t('notes.jottingsHint', { max: maxJottings })}
+            {t('notes.jottingsHint', { max: format.number(maxJottings) })}
           </p>
           {errorLine('jottings')}
         </div>

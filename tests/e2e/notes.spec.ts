@@ -40,7 +40,9 @@ async function shoot(page: Page, testInfo: TestInfo, name: string) {
   })) {
     await page.setViewportSize(viewport)
     const path = testInfo.outputPath(`${name}-${device}.png`)
-    await page.screenshot({ path, fullPage: true })
+    // The main pane scrolls on its own: show its top, where the form or the sign-off is.
+    await page.locator('h1').first().scrollIntoViewIfNeeded()
+    await page.screenshot({ path })
     await testInfo.attach(`${name}-${device}`, { path, contentType: 'image/png' })
   }
   await page.setViewportSize({ width: 1280, height: 900 })
@@ -117,9 +119,15 @@ test('a therapist drafts, stops and rewrites, edits, signs, amends and exports a
   // A correction is an amendment with a reason; the history shows it.
   await section(page, 'assessment').getByRole('button', { name: /Amend/ }).click()
   await page.getByLabel('Reason for the amendment').fill('Wrong score noted')
-  await section(page, 'assessment').getByRole('textbox', { name: 'Assessment' }).fill('Corrected assessment.')
+  // The amended text carries hostile markup, as a model's output might: it is shown as text.
+  await section(page, 'assessment')
+    .getByRole('textbox', { name: 'Assessment' })
+    .fill(`Corrected assessment. ${HOSTILE}`)
   await page.getByRole('button', { name: 'Save amendment' }).click()
-  await expect(section(page, 'assessment').getByTestId('section-text')).toHaveText('Corrected assessment.')
+  await expect(section(page, 'assessment').getByTestId('section-text')).toContainText(
+    'Corrected assessment. <img src=',
+  )
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
   await page.getByTestId('note-history').locator('summary').click()
   await expect(page.getByTestId('note-history')).toContainText('Reason: Wrong score noted')
   await expect(page.getByTestId('sign-off')).toContainText('Amended on')

@@ -4,6 +4,7 @@
 import { Form, useNavigation, useRevalidator } from '@remix-run/react'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { MarkdownText } from '#app/components/chat/markdown.tsx'
 import { useFormat } from '#app/i18n/format.ts'
 import { button, cx, field, muted } from '#app/components/ui/styles.ts'
 import { noteAsPlainText, toPlainText } from '#server/contract/note-text.ts'
@@ -202,9 +203,9 @@ function SectionBlock({
         </p>
       ) : signed ? (
         <>
-          <p className="mt-2 whitespace-pre-wrap break-words text-sm" data-testid="section-text">
-            {section.content}
-          </p>
+          <div className="mt-2 break-words text-sm" data-testid="section-text">
+            <MarkdownText text={section.content} />
+          </div>
           <AmendForm section={section} />
         </>
       ) : (
