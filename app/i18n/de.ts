@@ -390,7 +390,7 @@ export const de: Catalog = {
     sectionStatus: {
       idle: 'Noch nicht geschrieben',
       streaming: 'Wird geschrieben…',
-      complete: '',
+      complete: 'Geschrieben',
       stopped: 'Vor dem Ende gestoppt',
       error: 'Schreiben fehlgeschlagen',
     },

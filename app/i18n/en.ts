@@ -365,7 +365,7 @@ export const en = {
     sectionStatus: {
       idle: 'Not written yet',
       streaming: 'Being written…',
-      complete: '',
+      complete: 'Written',
       stopped: 'Stopped before it finished',
       error: 'Writing failed',
     },
