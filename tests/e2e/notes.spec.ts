@@ -156,6 +156,10 @@ test('a therapist drafts, stops and rewrites, edits, signs, amends and exports a
   }
   expect(beacons).toEqual([])
 
+  // The workspace search finds notes too.
+  await page.goto('/app/search?q=anxiety')
+  await expect(page.getByTestId('note-hits')).toContainText('K-17')
+
   // The same signed note in German.
   await page.goto('/app')
   await page.request.post('/api/trpc/me.updatePreferences', { data: { locale: 'de' } })

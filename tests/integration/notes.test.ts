@@ -212,6 +212,20 @@ describe('drafting', () => {
   })
 })
 
+describe('search', () => {
+  it("finds the caller's own notes by word form or inside a word, and nobody else's", async () => {
+    const note = await newNote(fixture.a1, 'dap')
+    const ids = async (user: FixtureUser, query: string) =>
+      (await caller(user).notes.search({ query })).map((hit) => hit.id)
+    expect(await ids(fixture.a1, 'Prüfungsangst')).toContain(note.id)
+    expect(await ids(fixture.a1, 'angst')).toContain(note.id)
+    expect(await ids(fixture.a1, 'K-17')).toContain(note.id)
+    expect(await ids(fixture.a2, 'Prüfungsangst')).not.toContain(note.id)
+    expect(await ids(fixture.b1, 'K-17')).not.toContain(note.id)
+    expect(await ids(fixture.a1, "'%_ or 1=1 --")).toEqual([])
+  })
+})
+
 describe('sign-off and the legal hold', () => {
   it('signs with a hash that verifies, then refuses edit and delete; an amendment keeps the signed version', async () => {
     const note = await newNote(fixture.a1, 'birp')

@@ -281,6 +281,29 @@ async function sectionsOf(tx: Tx, owner: ContentOwner, noteId: string): Promise<
   }))
 }
 
+/**
+ * The owner's notes whose patient reference, jottings or sections match: German and English word
+ * forms (full text), or the words as typed inside a longer word. Row-level security keeps it to the
+ * caller's own notes; a person has few enough that no index is needed.
+ */
+export async function searchNotes(
+  tx: Tx,
+  owner: ContentOwner,
+  input: { query: string; limit: number },
+): Promise<NoteSummary[]> {
+  const like = `%${input.query.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
+  const text = sql`${notes.patientRef} || ' ' || ${notes.jottings} || ' ' || coalesce((select string_agg(s.content, ' ') from note_sections s where s.tenant_id = ${notes.tenantId} and s.note_id = ${notes.id}), '')`
+  const doc = sql`(to_tsvector('german'::regconfig, ${text}) || to_tsvector('english'::regconfig, ${text}))`
+  const query = sql`(websearch_to_tsquery('german'::regconfig, ${input.query}) || websearch_to_tsquery('english'::regconfig, ${input.query}))`
+  const rows = await tx
+    .select()
+    .from(notes)
+    .where(and(visibleNotes(owner), sql`(${doc} @@ ${query} or ${text} ilike ${like})`))
+    .orderBy(sql`ts_rank(${doc}, ${query}) desc`, desc(notes.updatedAt), asc(notes.id))
+    .limit(input.limit)
+  return rows.map(toSummary)
+}
+
 /** Every stored change, newest first, with who made it. */
 export async function noteHistory(
   tx: Tx,

@@ -7,6 +7,7 @@ import {
   listNotes,
   NoteError,
   noteHistory,
+  searchNotes,
   signNote,
   updateSection,
 } from '#server/services/notes/notes.ts'
@@ -81,6 +82,24 @@ export const notesRouter = router({
         .prefault({}),
     )
     .query(({ ctx, input }) => listNotes(ctx.tx, ctx.identity, input)),
+
+  /**
+   * The caller's notes matching a query in the patient reference, the jottings or the sections
+   * (German and English word forms, or the text inside a longer word), best match first.
+   */
+  search: tenantProcedure
+    .input(
+      z.object({
+        query: z
+          .string()
+          .trim()
+          .min(1, 'required')
+          .max(200)
+          .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, 'control_characters'),
+        limit: z.number().int().min(1).max(50).default(10),
+      }),
+    )
+    .query(({ ctx, input }) => searchNotes(ctx.tx, ctx.identity, input)),
 
   /**
    * A note with its form, sections (status, text, version) and, once signed, signer, time, hash and
