@@ -32,7 +32,8 @@ let appRole: postgres.Sql
 beforeAll(async () => {
   testDb = await createTestDatabase()
   fixture = await seedTwoClinics(testDb.ownerUrl)
-  simulator = await startAoaiSimulator({ apiKey: 'test-key', tokensPerSecond: 200, firstTokenMs: 20 })
+  // Paced so that a stop sent at a section's first words arrives long before the section could end.
+  simulator = await startAoaiSimulator({ apiKey: 'test-key', tokensPerSecond: 60, firstTokenMs: 20 })
   app = await startTestApp({
     DATABASE_URL: testDb.appUrl,
     AZURE_OPENAI_ENDPOINT: simulator.url,
