@@ -11,6 +11,7 @@ import { cx } from '#app/components/ui/styles.ts'
 import { refusalText } from '#app/utils/refusal.ts'
 import { readSidebarState, sidebarSearch } from '#app/utils/sidebar-state.ts'
 import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
+import type { NoteSummary } from '#server/services/notes/notes.ts'
 
 const PAGE = 20
 
@@ -24,21 +25,28 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams
   const query = (params.get('q') ?? '').trim()
   const offset = Math.max(0, Number.parseInt(params.get('offset') ?? '0', 10) || 0)
-  if (!query) return json({ query, offset, page: null, refusal: null })
+  if (!query) return json({ query, offset, page: null, notes: [] as NoteSummary[], refusal: null })
   try {
-    const page = await caller.conversations.search({ query, limit: PAGE, offset })
-    return json({ query, offset, page, refusal: null })
+    const [page, notes] = await Promise.all([
+      caller.conversations.search({ query, limit: PAGE, offset }),
+      // Consultation notes that match, on the first page only.
+      offset === 0 ? caller.notes.search({ query, limit: 10 }) : Promise.resolve<NoteSummary[]>([]),
+    ])
+    return json({ query, offset, page, notes, refusal: null })
   } catch (error) {
     // Codes only; the page words them in the reader's language.
     const refusal = toRefusal(error, request)
-    return json({ query, offset, page: null, refusal }, { status: refusal.status })
+    return json(
+      { query, offset, page: null, notes: [] as NoteSummary[], refusal },
+      { status: refusal.status },
+    )
   }
 }
 
 export default function SearchResults() {
   const { t } = useTranslation()
   const format = useFormat()
-  const { query, offset, page, refusal } = useLoaderData<typeof loader>()
+  const { query, offset, page, notes, refusal } = useLoaderData<typeof loader>()
   const [params] = useSearchParams()
   const navigation = useNavigation()
   const keep = sidebarSearch(readSidebarState(params))
@@ -68,6 +76,34 @@ export default function SearchResults() {
                   total: format.number(offset + count),
                 })}
       </p>
+      {notes.length > 0 ? (
+        <section aria-labelledby="note-hits" className="mt-6" data-testid="note-hits">
+          <h2 id="note-hits" className="text-sm font-semibold text-slate-700 dark:text-slate-300">
+            {t('notes.heading')}
+          </h2>
+          <ul className="mt-2 space-y-2">
+            {notes.map((note) => (
+              <li key={note.id}>
+                <Link
+                  to={`/app/notes/${note.id}`}
+                  className="flex justify-between gap-2 rounded-xl border border-slate-200 p-3 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900"
+                >
+                  <span>
+                    {t('notes.listItem', {
+                      patientRef: note.patientRef,
+                      date: format.date(note.sessionDate),
+                    })}{' '}
+                    · {note.templateName}
+                  </span>
+                  <span className="text-xs text-slate-600 dark:text-slate-300">
+                    {note.status === 'signed' ? t('notes.signedBadge') : t('notes.draftBadge')}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {refusal ? (
         <p role="alert" className="mt-6 text-red-700 dark:text-red-300">
           {refusalText(t, refusal)}

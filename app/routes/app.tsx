@@ -22,7 +22,12 @@ export const meta: MetaFunction = () => [{ title: 'ClinAI' }]
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { caller } = await getCaller(request, context)
   const requested = readSidebarState(new URL(request.url).searchParams)
-  const [me, usage, folders] = await Promise.all([caller.me.get(), caller.me.usage(), caller.folders.list()])
+  const [me, usage, folders, notes] = await Promise.all([
+    caller.me.get(),
+    caller.me.usage(),
+    caller.folders.list(),
+    caller.notes.list({ limit: 20 }),
+  ])
   // A folder that is gone (deleted in another tab) shows every conversation instead of an error.
   const folder =
     requested.folder === 'none' || folders.some((each) => each.id === requested.folder)
@@ -43,6 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       usage,
       folders,
       conversations,
+      notes: notes.items,
       hasMore: cursor !== null,
       view: { folder, pages: requested.pages },
     },

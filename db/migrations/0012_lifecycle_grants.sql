@@ -54,6 +54,16 @@ BEGIN
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('api_tokens', n);
   DELETE FROM public.usage WHERE tenant_id = clinic AND user_id = subject;
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('usage', n);
+  -- Consultation notes (migration 0016): drafts go with their sections and versions; a signed
+  -- note is a patient record (section 630f BGB), so it is kept, restricted (hidden from everyone),
+  -- until its retention date. Templates the person wrote stay the clinic's, without their name.
+  DELETE FROM public.notes WHERE tenant_id = clinic AND owner_user_id = subject AND signed_at IS NULL;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('notes', n);
+  UPDATE public.notes SET restricted_at = now()
+   WHERE tenant_id = clinic AND owner_user_id = subject AND signed_at IS NOT NULL AND restricted_at IS NULL;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('notes_restricted', n);
+  UPDATE public.note_templates SET actor_user_id = NULL WHERE tenant_id = clinic AND actor_user_id = subject;
+  GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('note_templates', n);
   -- Invitations this person sent stay (they are someone else's way in), no longer naming who sent them.
   UPDATE public.invitations SET actor_user_id = NULL WHERE tenant_id = clinic AND actor_user_id = subject;
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('invitations', n);

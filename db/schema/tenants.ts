@@ -18,6 +18,8 @@ export const tenants = pgTable(
     userMonthlyTokenCap: bigint('user_monthly_token_cap', { mode: 'number' }),
     /** Conversations older than this many days are deleted by the retention job; null = keep. */
     retentionDays: integer('retention_days'),
+    /** Signed consultation notes are kept this many years (section 630f BGB: ten). */
+    noteRetentionYears: integer('note_retention_years').notNull().default(10),
     /** The language of everyone who has not chosen one in the account menu. */
     defaultLocale: locale('default_locale').notNull().default('de'),
     ...timestamps,
@@ -25,6 +27,7 @@ export const tenants = pgTable(
   (t) => [
     uniqueIndex('tenants_slug_key').on(t.slug),
     check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'`),
+    check('tenants_note_retention_range', sql`${t.noteRetentionYears} between 10 and 100`),
     check('tenants_budget_nonnegative', sql`${t.monthlyTokenBudget} >= 0`),
     // The same bounds as the settings procedure: at least a week, at most ten years.
     check(

@@ -46,6 +46,10 @@ export const CHAT_ERROR_CODES = [
 ] as const
 export type ChatErrorCode = (typeof CHAT_ERROR_CODES)[number]
 
+/** Why `POST /api/notes/:noteId/draft` refused before any model call (the JSON `error.code`). */
+export const DRAFT_REFUSAL_CODES = [...CHAT_REFUSAL_CODES, 'note_signed', 'nothing_to_draft'] as const
+export type DraftRefusalCode = (typeof DRAFT_REFUSAL_CODES)[number]
+
 /** A refused tRPC call: its `error.message` is one of these. */
 export const API_ERROR_CODES = [
   'unauthenticated',
@@ -57,6 +61,13 @@ export const API_ERROR_CODES = [
   'token_not_found',
   'user_not_found',
   'clinic_not_found',
+  'note_not_found',
+  'template_not_found',
+  'note_signed',
+  'note_not_signed',
+  'note_busy',
+  'edit_conflict',
+  'template_limit',
   'folder_limit',
   'folder_name_taken',
   'token_limit',
@@ -103,6 +114,7 @@ function member<T extends string>(list: readonly T[]) {
 export const isChatRefusalCode = member(CHAT_REFUSAL_CODES)
 export const isChatInputProblem = member(CHAT_INPUT_PROBLEMS)
 export const isChatErrorCode = member(CHAT_ERROR_CODES)
+export const isDraftRefusalCode = member(DRAFT_REFUSAL_CODES)
 export const isApiErrorCode = member(API_ERROR_CODES)
 export const isValidationCode = member(VALIDATION_CODES)
 

@@ -161,6 +161,24 @@ function firstSentence(text: string): string {
   return end === -1 ? paragraph : paragraph.slice(0, end + 1)
 }
 
+/** The streaming resource routes beside the procedures (their wire contracts are typed in the files named). */
+const STREAMS = [
+  '## Streams',
+  '',
+  'Two resource routes answer `text/event-stream` instead of JSON, with the same credentials (session cookie',
+  'or `Authorization: Bearer …`). Refusals before any model call are JSON `{"error":{"code","message"}}`',
+  '(400 bad input with a `reason`, 401, 404 not yours, 409, 429 with `Retry-After`).',
+  '',
+  '- `POST /api/chat/:conversationId` with `{"content": "…"}` or `{"regenerate": true}`: `start`, `delta`s, then',
+  '  one `done` or `error` (server/chat/events.ts; `streamChat` in the script client).',
+  '- `POST /api/notes/:noteId/draft` with `{}` (every section not written yet, in order) or `{"sectionId": "…"}`',
+  '  (that section again): per section `section_start`, `delta`s (with `sectionId`), then `section_done`',
+  '  (finish reason, usage) or `section_error` (a code), and one `done` at the end (server/notes/events.ts).',
+  '  409 codes: `note_signed`, `busy`, `budget_exhausted`, `nothing_to_draft`. Closing the connection stops',
+  '  the section being written (kept `stopped`); the ones after it stay unwritten. Create the note with',
+  '  `notes.create` first. Exports: `GET /app/notes/:noteId/export/pdf`, `…/docx`, `…/md`.',
+]
+
 const cell = (text: string) => text.replaceAll('|', '\\|')
 
 export function renderReference(procedures: ProcedureReference[]): string {
@@ -198,6 +216,8 @@ export function renderReference(procedures: ProcedureReference[]): string {
           procedure.description ? firstSentence(procedure.description) : '',
         )} |`,
     ),
+    '',
+    ...STREAMS,
     '',
     '## Procedures',
   ]

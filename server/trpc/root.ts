@@ -7,6 +7,7 @@ import { exportsRouter } from './routers/exports.ts'
 import { foldersRouter } from './routers/folders.ts'
 import { meRouter } from './routers/me.ts'
 import { messagesRouter } from './routers/messages.ts'
+import { notesRouter } from './routers/notes.ts'
 import { tokensRouter } from './routers/tokens.ts'
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   conversations: conversationsRouter,
   messages: messagesRouter,
   exports: exportsRouter,
+  notes: notesRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -224,14 +224,36 @@ describe('erasing a person', () => {
     for (const [column, n] of Object.entries(after)) {
       // The audit trail and the receipt keep the id by design; nothing else names the person.
       if (column.startsWith('audit_events.') || column.startsWith('erasure_receipts.')) continue
+      if (/^note(s|_sections|_versions)\./.test(column)) continue // checked below: the legal hold
       expect(n, column).toBe(0)
     }
+    // Signed consultation notes are patient records (section 630f BGB): kept, restricted from
+    // everyone; the person's drafts are gone.
+    const notesLeft = await owner`
+      select signed_at is not null as signed, restricted_at is not null as restricted
+        from notes where tenant_id = ${subject.tenantId} and owner_user_id = ${subject.userId}`
+    for (const note of notesLeft) expect(note).toEqual({ signed: true, restricted: true })
+    const [loose] = await owner`
+      select (select count(*)::int from note_sections s join notes n on n.tenant_id = s.tenant_id and n.id = s.note_id
+               where s.owner_user_id = ${subject.userId} and n.restricted_at is null)
+           + (select count(*)::int from note_versions v join notes n on n.tenant_id = v.tenant_id and n.id = v.note_id
+               where v.owner_user_id = ${subject.userId} and n.restricted_at is null) as n`
+    expect(loose!.n).toBe(0)
     expect(await listBlobNames(storage, prefix)).toEqual([])
     expect(receipt.removed.blobs).toEqual({ [prefix]: 2 })
     const tableOf = (column: string) => column.split('.')[0]!
     for (const [column, n] of Object.entries(before)) {
       const table = tableOf(column)
       if (['audit_events', 'erasure_receipts', 'users'].includes(table)) continue
+      // Notes: drafts deleted (their sections and versions with them) or signed ones restricted.
+      if (column === 'notes.owner_user_id') {
+        expect(
+          (receipt.removed.tables!.notes ?? 0) + (receipt.removed.tables!.notes_restricted ?? 0),
+          column,
+        ).toBe(n)
+        continue
+      }
+      if (table === 'notes' || table === 'note_sections' || table === 'note_versions') continue
       // Sessions and tokens were revoked when asked, then deleted by the job: the count is what there was.
       expect(receipt.removed.tables![table], column).toBe(n)
     }

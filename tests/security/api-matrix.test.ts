@@ -54,6 +54,9 @@ function tableFor(path: string, field: string): string {
     messageId: 'messages',
     userId: 'users',
     tokenId: 'api_tokens',
+    noteId: 'notes',
+    sectionId: 'note_sections',
+    templateId: 'note_templates',
   }
   const byNamespace: Record<string, string> = {
     tokens: 'api_tokens',

@@ -5,7 +5,7 @@
 // table has no fixture rows, so a new table cannot slip past.
 import { sql } from 'drizzle-orm'
 import { randomUUID } from 'node:crypto'
-import { connectOwner } from '#db/client.ts'
+import { connectOwner, type Tx } from '#db/client.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
 import {
   apiTokens,
@@ -16,6 +16,10 @@ import {
   folders,
   invitations,
   messages,
+  noteSections,
+  noteTemplates,
+  noteVersions,
+  notes,
   sessions,
   tenants,
   usage,
@@ -118,6 +122,12 @@ export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
           targetType: 'user',
           targetId: user.userId,
         })
+        await tx.insert(noteTemplates).values({
+          tenantId: user.tenantId,
+          name: `Template of ${key}`,
+          sections: [{ key: 'focus', title: 'Focus', instruction: 'What the session was about.' }],
+          actorUserId: user.userId,
+        })
       }
       for (const [key, user] of Object.entries({ a1, a2, b1 })) {
         const [folder] = await tx
@@ -149,6 +159,7 @@ export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
           status: 'failed',
           errorCode: 'fixture',
         })
+        await seedNotesOf(tx, user, key)
         content[key as 'a1' | 'a2' | 'b1'] = {
           folderId: folder!.id,
           conversationId: conversation!.id,
@@ -183,4 +194,70 @@ export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
     await owner.close()
   }
   return { clinicA, clinicB, a1, a2, aAdmin, b1, bAdmin, content }
+}
+
+/**
+ * Three notes per person, ids ordered so that tests picking "the person's first row" (by id)
+ * meet two drafts before the signed one: a draft may be edited and deleted, then one signed.
+ */
+async function seedNotesOf(tx: Tx, user: FixtureUser, key: string) {
+  const id = (prefix: string) => `${prefix}${randomUUID().slice(1)}`
+  for (const [prefix, signed] of [
+    ['0', false],
+    ['1', false],
+    ['f', true],
+  ] as const) {
+    const [note] = await tx
+      .insert(notes)
+      .values({
+        tenantId: user.tenantId,
+        id: id(prefix),
+        ownerUserId: user.userId,
+        patientRef: `P-${key}`,
+        sessionDate: '2026-03-02',
+        sessionKind: 'follow_up',
+        durationMinutes: 50,
+        jottings: `Jottings of ${key}`,
+        templateKey: 'soap',
+        templateName: 'SOAP',
+        locale: 'en',
+        ...(signed
+          ? {
+              signedAt: new Date(),
+              signedByUserId: user.userId,
+              signedHash: '0'.repeat(64),
+              retainUntil: '2036-03-02',
+            }
+          : {}),
+      })
+      .returning({ id: notes.id })
+    for (const [position, sectionKey] of ['subjective', 'objective'].entries()) {
+      const [section] = await tx
+        .insert(noteSections)
+        .values({
+          tenantId: user.tenantId,
+          id: id(prefix),
+          noteId: note!.id,
+          ownerUserId: user.userId,
+          position,
+          key: sectionKey,
+          title: sectionKey,
+          instruction: 'Fixture section.',
+          content: `Section ${sectionKey} of ${key}`,
+          status: 'complete',
+          version: 1,
+        })
+        .returning({ id: noteSections.id })
+      await tx.insert(noteVersions).values({
+        tenantId: user.tenantId,
+        noteId: note!.id,
+        sectionId: section!.id,
+        ownerUserId: user.userId,
+        authorUserId: user.userId,
+        kind: 'generated',
+        version: 1,
+        content: `Section ${sectionKey} of ${key}`,
+      })
+    }
+  }
 }

@@ -8,6 +8,7 @@ import { AccountMenu } from './account-menu.tsx'
 import { ConversationList } from './conversation-list.tsx'
 import { FolderList } from './folder-list.tsx'
 import { NewConversationForm } from './new-conversation-form.tsx'
+import { NoteList } from './note-list.tsx'
 import type { WorkspaceData } from './workspace-data.ts'
 
 export function Sidebar({ data }: { data: WorkspaceData }) {
@@ -26,6 +27,7 @@ export function Sidebar({ data }: { data: WorkspaceData }) {
           view={data.view}
           hasMore={data.hasMore}
         />
+        <NoteList notes={data.notes} isAdmin={data.me.user.role === 'admin'} />
       </nav>
       <div className="shrink-0 border-t border-slate-200 p-2 dark:border-slate-800">
         <AccountMenu me={data.me} usage={data.usage} />

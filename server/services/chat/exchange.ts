@@ -73,8 +73,8 @@ export async function startExchange(
     .limit(1)
   if (streaming) return { ok: false, refusal: 'busy' }
 
-  if ((await getMyUsage(tx, owner)).remaining <= 0) return { ok: false, refusal: 'budget_exhausted' }
-  if (await personalCapReached(tx, owner)) return { ok: false, refusal: 'user_budget_exhausted' }
+  const overBudget = await budgetRefusal(tx, owner)
+  if (overBudget) return { ok: false, refusal: overBudget }
 
   const [clinic] = await tx
     .select({ modelDeployment: tenants.modelDeployment, systemPrompt: tenants.systemPrompt })
@@ -171,6 +171,19 @@ export async function startExchange(
 }
 
 /**
+ * The clinic's budget (and any further cap on generation) as every generation checks it:
+ * chat answers and note sections alike. Null when a generation may start.
+ */
+export async function budgetRefusal(
+  tx: Tx,
+  owner: ContentOwner,
+): Promise<'budget_exhausted' | 'user_budget_exhausted' | null> {
+  if ((await getMyUsage(tx, owner)).remaining <= 0) return 'budget_exhausted'
+  if (await personalCapReached(tx, owner)) return 'user_budget_exhausted'
+  return null
+}
+
+/**
  * A conversation's title from its first question: the first non-empty line,
  * without Markdown markers, whitespace collapsed, cut at a word boundary.
  * Deterministic and free, where asking the model would cost tokens and time.
@@ -245,6 +258,16 @@ export async function finishExchange(
     .returning({ id: messages.id, model: messages.model })
   if (!ended) return false
 
+  await recordUsage(tx, owner, tokens, ended.model)
+  await tx
+    .update(conversations)
+    .set({ lastMessageAt: sql`now()` })
+    .where(ownConversation(owner, input.conversationId))
+  return true
+}
+
+/** Adds one generation's tokens to the day's roll-up per clinic and person (in the caller's transaction). */
+export async function recordUsage(tx: Tx, owner: ContentOwner, tokens: TokenUsage, model: string | null) {
   const total = tokens.promptTokens + tokens.completionTokens
   await tx
     .insert(usage)
@@ -252,7 +275,7 @@ export async function finishExchange(
       tenantId: owner.tenantId,
       userId: owner.userId,
       day: sql`(now() at time zone 'UTC')::date`,
-      model: ended.model ?? '',
+      model: model ?? '',
       requests: 1,
       promptTokens: tokens.promptTokens,
       completionTokens: tokens.completionTokens,
@@ -268,10 +291,6 @@ export async function finishExchange(
         updatedAt: sql`now()`,
       },
     })
+  // The clinic's budget and the person's own cap alike: passing a threshold is recorded once.
   if (total > 0) await recordBudgetAlerts(tx, owner.tenantId)
-  await tx
-    .update(conversations)
-    .set({ lastMessageAt: sql`now()` })
-    .where(ownConversation(owner, input.conversationId))
-  return true
 }

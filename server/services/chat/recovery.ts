@@ -1,4 +1,4 @@
-// Answers left `streaming` by a crash end as `error` with reason `interrupted`,
+// Answers (and note sections) left `streaming` by a crash end as `error` with reason `interrupted`,
 // keeping whatever text was saved. A live answer touches its row at least every
 // STREAM_HEARTBEAT_MS (the chat handler's heartbeat, progress saves), so a row
 // untouched for STALE_STREAM_SECONDS belongs to a process that is gone: at startup
@@ -8,6 +8,7 @@ import { z } from 'zod'
 import type { Database } from '#db/client.ts'
 import { messages } from '#db/schema/index.ts'
 import { estimateTokens } from '#server/llm/prompt.ts'
+import { finishSection, staleSections } from '#server/services/notes/draft.ts'
 import { finishExchange } from './exchange.ts'
 
 export { STREAM_HEARTBEAT_MS } from '#server/services/generation/generation.ts'
@@ -27,7 +28,7 @@ async function staleStreamOwners(db: Database, minAgeSeconds: number) {
   return [...rows].map((row) => ({ tenantId: row.tenant_id, userId: row.owner_user_id }))
 }
 
-/** Ends stale streams; returns how many answers were marked interrupted. */
+/** Ends stale streams; returns how many answers and note sections were marked interrupted. */
 export async function interruptStaleStreams(db: Database, minAgeSeconds: number): Promise<number> {
   let interrupted = 0
   for (const owner of await staleStreamOwners(db, minAgeSeconds)) {
@@ -52,6 +53,16 @@ export async function interruptStaleStreams(db: Database, minAgeSeconds: number)
           conversationId: message.conversationId,
           messageId: message.id,
           content: message.content,
+          ending: { status: 'error', code: 'interrupted' },
+          usage,
+        })
+        if (ended) count++
+      }
+      for (const section of await staleSections(tx, owner, minAgeSeconds)) {
+        const usage = { promptTokens: 0, completionTokens: estimateTokens(section.content), estimated: true }
+        const ended = await finishSection(tx, owner, {
+          sectionId: section.id,
+          content: section.content,
           ending: { status: 'error', code: 'interrupted' },
           usage,
         })

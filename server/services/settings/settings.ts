@@ -18,6 +18,8 @@ export interface ClinicSettings {
   retentionDays: number | null
   /** The language of everyone in the clinic who has not chosen one. */
   defaultLocale: 'de' | 'en'
+  /** Signed consultation notes are kept this many years after signing (section 630f BGB: 10). */
+  noteRetentionYears: number
   updatedAt: string
 }
 
@@ -31,6 +33,7 @@ const columns = {
   userMonthlyTokenCap: 'userMonthlyTokenCap',
   retentionDays: 'retentionDays',
   defaultLocale: 'defaultLocale',
+  noteRetentionYears: 'noteRetentionYears',
 } as const satisfies Record<keyof SettingsChange, keyof typeof tenants.$inferSelect>
 
 export async function getSettings(tx: Tx, admin: { tenantId: string }): Promise<ClinicSettings | null> {
@@ -74,6 +77,7 @@ function toSettings(row: typeof tenants.$inferSelect): ClinicSettings {
     userMonthlyTokenCap: row.userMonthlyTokenCap,
     retentionDays: row.retentionDays,
     defaultLocale: row.defaultLocale,
+    noteRetentionYears: row.noteRetentionYears,
     updatedAt: row.updatedAt.toISOString(),
   }
 }

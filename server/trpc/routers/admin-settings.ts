@@ -37,13 +37,16 @@ const settingsInput = z.object({
   /** Conversations idle for longer are deleted daily; at least a week, so a holiday never costs anyone their work. */
   retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(3650).nullable().optional(),
   defaultLocale: z.enum(['de', 'en']).optional(),
+  /** Years a signed consultation note is kept; the law's ten at least. */
+  noteRetentionYears: z.number().int().min(10).max(100).optional(),
 })
 
 export const adminSettingsRouter = router({
   /**
    * The caller's clinic's settings: name, model deployment, system prompt, monthly token budget, the
-   * optional monthly cap per person, retention and default language (`de` or `en`, for everyone who
-   * has not chosen one); with `options`, the deployments the operator allows, the server's default
+   * optional monthly cap per person, retention, default language (`de` or `en`, for everyone who
+   * has not chosen one) and how many years signed consultation notes are kept (`noteRetentionYears`,
+   * ten by default); with `options`, the deployments the operator allows, the server's default
    * deployment and the built-in system prompt used when the clinic sets none. Admins only.
    */
   get: adminProcedure.query(async ({ ctx }) => ({

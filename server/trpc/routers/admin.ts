@@ -2,6 +2,7 @@
 import { router } from '../init.ts'
 import { adminRetentionRouter } from './admin-retention.ts'
 import { adminAuditRouter } from './admin-audit.ts'
+import { adminNoteTemplatesRouter } from './admin-note-templates.ts'
 import { adminSettingsRouter } from './admin-settings.ts'
 import { adminUsageRouter } from './admin-usage.ts'
 import { adminUsersRouter } from './admin-users.ts'
@@ -12,4 +13,5 @@ export const adminRouter = router({
   retention: adminRetentionRouter,
   usage: adminUsageRouter,
   audit: adminAuditRouter,
+  noteTemplates: adminNoteTemplatesRouter,
 })
