@@ -9,5 +9,12 @@ declare module '@remix-run/node' {
     requestId: string
     /** This response's Content-Security-Policy nonce for inline scripts. */
     cspNonce: string
+    /**
+     * Aborted when the client goes away before the response is complete. Use this, not
+     * `request.signal`: Remix hands routes a copy of the request, and undici links a copy's
+     * signal to its source only weakly, so after a garbage collection the copy's signal may
+     * never fire (nodejs/undici#3644) and a stream would run on for nobody.
+     */
+    clientGone: AbortSignal
   }
 }

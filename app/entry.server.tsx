@@ -56,8 +56,8 @@ export default function handleRequest(
 
 // Error messages can quote data (a database error names the duplicate value), so
 // only the error's kind, code and stack frames are logged, never its message.
-export const handleError: HandleErrorFunction = (error, { request, context }) => {
-  if (request.signal.aborted) return
+export const handleError: HandleErrorFunction = (error, { context }) => {
+  if (context.clientGone.aborted) return
   if (error && typeof error === 'object' && 'status' in error && error.status === 404) return
   const err = error instanceof Error ? error : new Error('non-error thrown')
   const frames = (err.stack ?? '').split('\n').slice(1, 8).join('\n')

@@ -3,5 +3,5 @@ import type { AppLoadContext } from '@remix-run/node'
 import { handleChatRequest } from '#server/chat/handle-chat.ts'
 
 export function handleChat(request: Request, context: AppLoadContext, conversationId: string | undefined) {
-  return handleChatRequest(context.services, request, conversationId, context.requestId)
+  return handleChatRequest(context.services, request, conversationId, context.requestId, context.clientGone)
 }

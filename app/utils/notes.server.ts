@@ -14,7 +14,7 @@ import { getCaller, toRefusal } from './trpc.server.ts'
 import type { Refusal } from './refusal.ts'
 
 export function handleDraft(request: Request, context: AppLoadContext, noteId: string | undefined) {
-  return handleDraftRequest(context.services, request, noteId, context.requestId)
+  return handleDraftRequest(context.services, request, noteId, context.requestId, context.clientGone)
 }
 
 function notFound(error: unknown): never {

@@ -36,6 +36,8 @@ export async function handleChatRequest(
   request: Request,
   conversationId: string | undefined,
   requestId: string,
+  /** Aborted when the client goes away (the load context's `clientGone`, not `request.signal`). */
+  clientGone: AbortSignal,
 ): Promise<Response> {
   if (request.method !== 'POST') {
     return refuse(405, 'invalid_input', { reason: 'method_not_allowed', headers: { allow: 'POST' } })
@@ -65,20 +67,20 @@ export async function handleChatRequest(
     }),
   )
   if (!started.ok) return refuse(REFUSAL_STATUS[started.refusal], started.refusal)
-  return streamAnswer(services, request, identity, started.exchange, requestId)
+  return streamAnswer(services, clientGone, identity, started.exchange, requestId)
 }
 
 function streamAnswer(
   services: Services,
-  request: Request,
+  clientGone: AbortSignal,
   identity: Identity,
   exchange: Exchange,
   requestId: string,
 ): Response {
   const upstream = new AbortController()
   const hangUp = () => upstream.abort()
-  request.signal.addEventListener('abort', hangUp, { once: true })
-  if (request.signal.aborted) hangUp()
+  clientGone.addEventListener('abort', hangUp, { once: true })
+  if (clientGone.aborted) hangUp()
   const stream = createEventStream<ChatEvent>(hangUp)
   // Once the client has gone there is nobody to tell; the answer is still stored.
   const send = (event: ChatEvent) => {
@@ -146,7 +148,7 @@ function streamAnswer(
       }
     })
     .finally(() => {
-      request.signal.removeEventListener('abort', hangUp)
+      clientGone.removeEventListener('abort', hangUp)
       stream.close()
     })
   return stream.response

@@ -19,6 +19,8 @@ export async function handleExportDownload(
   services: Services,
   request: Request,
   exportId: string | undefined,
+  /** Aborted when the client goes away (the load context's `clientGone`, not `request.signal`). */
+  clientGone: AbortSignal,
 ): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'method_not_allowed')
   const { identity } = await authenticateRequest(services, request)
@@ -40,7 +42,7 @@ export async function handleExportDownload(
   })
   if (!found) return refuse(404, 'not_found')
   const download = await services.storage.container.getBlobClient(found.blobName).download(0, undefined, {
-    abortSignal: request.signal,
+    abortSignal: clientGone,
   })
   const day = found.createdAt.toISOString().slice(0, 10)
   const headers = {

@@ -9,27 +9,33 @@ import { readBodyOf } from './request-body.ts'
 export interface RemixHandlerOptions {
   build: ServerBuild
   mode: 'production' | 'development'
-  getLoadContext: (req: express.Request, res: express.Response) => AppLoadContext
+  getLoadContext: (req: express.Request, res: express.Response, clientGone: AbortSignal) => AppLoadContext
 }
 
 export function createRemixHandler({ build, mode, getLoadContext }: RemixHandlerOptions): express.Handler {
   const handle = createRequestHandler(build, mode)
   return (req, res, next) => {
     let request: Request
+    // Aborted when the client goes away before the response is complete: a chat answer
+    // stops its model call at once. Held here, strongly, for the whole response.
+    const gone = new AbortController()
+    const hangUp = () => gone.abort()
+    res.on('close', hangUp)
+    res.on('finish', () => res.removeListener('close', hangUp))
     try {
-      request = toFetchRequest(req, res)
+      request = toFetchRequest(req, gone.signal)
     } catch {
       // An unparseable Host header or URL: the client's mistake, not ours.
       res.status(400).json({ error: { code: 'invalid_request' } })
       return
     }
-    handle(request, getLoadContext(req, res))
+    handle(request, getLoadContext(req, res, gone.signal))
       .then((response) => sendResponse(res, response))
       .catch(next)
   }
 }
 
-function toFetchRequest(req: express.Request, res: express.Response): Request {
+function toFetchRequest(req: express.Request, signal: AbortSignal): Request {
   // req.hostname has no port and follows the "trust proxy" setting; the port comes from the header.
   const forwardedPort = Number.parseInt(req.get('x-forwarded-host')?.split(':')[1] ?? '', 10)
   const hostPort = Number.parseInt(req.get('host')?.split(':')[1] ?? '', 10)
@@ -40,12 +46,6 @@ function toFetchRequest(req: express.Request, res: express.Response): Request {
       : null
   const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ''}${req.originalUrl}`)
 
-  // Aborted when the client goes away before the response is complete: a chat answer
-  // stops its model call at once.
-  let controller: AbortController | null = new AbortController()
-  res.on('finish', () => (controller = null))
-  res.on('close', () => controller?.abort())
-
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue
@@ -55,7 +55,7 @@ function toFetchRequest(req: express.Request, res: express.Response): Request {
   return new Request(url.href, {
     method: req.method,
     headers,
-    signal: controller.signal,
+    signal,
     ...(body ? { body: new Uint8Array(body) } : {}),
   })
 }

@@ -68,8 +68,9 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
     createRemixHandler({
       build,
       mode: services.config.nodeEnv === 'production' ? 'production' : 'development',
-      getLoadContext: (_req, res) => ({
+      getLoadContext: (_req, res, clientGone) => ({
         services,
+        clientGone,
         requestId: String(res.locals.requestId),
         cspNonce: cspNonceOf(res),
       }),

@@ -44,6 +44,8 @@ export async function handleDraftRequest(
   request: Request,
   noteId: string | undefined,
   requestId: string,
+  /** Aborted when the client goes away (the load context's `clientGone`, not `request.signal`). */
+  clientGone: AbortSignal,
 ): Promise<Response> {
   if (request.method !== 'POST') {
     return refuse(405, 'invalid_input', { reason: 'method_not_allowed', headers: { allow: 'POST' } })
@@ -71,7 +73,7 @@ export async function handleDraftRequest(
     }),
   )
   if (!planned.ok) return refuse(REFUSAL_STATUS[planned.refusal], planned.refusal)
-  return streamDraft(services, request, identity, planned.plan, requestId)
+  return streamDraft(services, clientGone, identity, planned.plan, requestId)
 }
 
 async function readDraftRequest(
@@ -99,15 +101,15 @@ async function readDraftRequest(
 
 function streamDraft(
   services: Services,
-  request: Request,
+  clientGone: AbortSignal,
   identity: Identity,
   plan: DraftPlan,
   requestId: string,
 ): Response {
   const upstream = new AbortController()
   const hangUp = () => upstream.abort()
-  request.signal.addEventListener('abort', hangUp, { once: true })
-  if (request.signal.aborted) hangUp()
+  clientGone.addEventListener('abort', hangUp, { once: true })
+  if (clientGone.aborted) hangUp()
   const stream = createEventStream<DraftEvent>(hangUp)
   const send = (event: DraftEvent) => {
     if (!upstream.signal.aborted) stream.send(event)
@@ -189,7 +191,7 @@ function streamDraft(
       services.logger.error({ requestId, err: { name: (error as Error).name } }, 'note draft failed')
     })
     .finally(() => {
-      request.signal.removeEventListener('abort', hangUp)
+      clientGone.removeEventListener('abort', hangUp)
       stream.close()
     })
   return stream.response

@@ -16,6 +16,7 @@ import { interruptStaleStreams } from '#server/services/chat/recovery.ts'
 import { listNotesForExport, eraseNotesOf } from '#server/services/notes/notes.ts'
 import { createCaller } from '#server/trpc/root.ts'
 import { createContext } from '#server/trpc/context.ts'
+import { collectGarbage } from '#tests/support/gc.ts'
 import { startTestApp } from '#tests/support/app-server.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { seedTwoClinics, type FixtureUser, type TwoClinics } from '#tests/support/fixtures.ts'
@@ -109,6 +110,8 @@ async function draft(
         const event = JSON.parse(message.data) as DraftEvent
         events.push(event)
         if (stopAt?.(event, events)) {
+          // As in the chat's test: the app must not depend on the request copy's weak signal.
+          await collectGarbage()
           abort.abort()
           return { status: response.status, events, json: null }
         }
