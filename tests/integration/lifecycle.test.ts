@@ -88,6 +88,8 @@ async function rowsNaming(userId: string) {
   return counts
 }
 
+const everythingOf = (files: Map<string, string>) => [...files.values()].join('\n')
+
 describe('export my data', () => {
   it('writes an archive of exactly my rows, downloadable by me alone', async () => {
     // A second conversation with several messages, so the archive has more than the fixture's one.
@@ -97,6 +99,33 @@ describe('export my data', () => {
       await owner`insert into messages (tenant_id, conversation_id, owner_user_id, role, content)
         values (${fixture.a1.tenantId}, ${conversation!.id}, ${fixture.a1.userId}, ${i % 2 ? 'assistant' : 'user'}, ${`Line ${i} of a1`})`
     }
+    // Consultation notes: a signed one with an edit and an amendment, a draft, and a colleague's.
+    const noteOf = (user: FixtureUser, jottings: string) =>
+      as(user).notes.create({
+        patientRef: 'K-17',
+        sessionDate: '2026-03-02',
+        sessionKind: 'follow_up',
+        durationMinutes: 50,
+        jottings,
+        template: 'dap',
+        locale: 'de',
+      })
+    const signed = await noteOf(fixture.a1, 'Jottings of a1, signed')
+    for (const section of signed.sections) {
+      await as(fixture.a1).notes.updateSection({
+        sectionId: section.id,
+        content: `Written by a1: ${section.key}`,
+      })
+    }
+    await as(fixture.a1).notes.sign({ noteId: signed.id })
+    await as(fixture.a1).notes.amend({
+      sectionId: signed.sections[0]!.id,
+      content: 'Amended by a1',
+      reason: 'Wrong date in the first line',
+    })
+    const draft = await noteOf(fixture.a1, 'Jottings of a1, a draft')
+    await noteOf(fixture.a2, 'Jottings of a2')
+
     const requested = await as(fixture.a1).exports.create()
     expect(requested.status).toBe('queued')
     // Asking again while it runs answers the same export.
@@ -130,9 +159,38 @@ describe('export my data', () => {
       myMessages.map((row) => row.id as string),
     )
     expect(me!.folders.map((f) => f.id)).toEqual([fixture.content.a1.folderId])
-    expect(me!.notes).toEqual([])
+    // Every note of mine with its sections and every stored change, and its Markdown file.
+    const myNotes =
+      await owner`select id from notes where owner_user_id = ${fixture.a1.userId} order by created_at, id`
+    expect(me!.notes.map((n) => n.id)).toEqual(myNotes.map((row) => row.id as string))
+    const signedNote = me!.notes.find((n) => n.id === signed.id)
+    const draftNote = me!.notes.find((n) => n.id === draft.id)
+    expect(signedNote).toMatchObject({ status: 'signed', patientRef: 'K-17', restrictedAt: null })
+    expect(signedNote!.signedHash).toMatch(/^[0-9a-f]{64}$/)
+    expect(signedNote!.sections.map((section) => section.content)).toEqual([
+      'Amended by a1',
+      ...signed.sections.slice(1).map((section) => `Written by a1: ${section.key}`),
+    ])
+    const myVersions =
+      await owner`select id from note_versions where owner_user_id = ${fixture.a1.userId} order by id`
+    expect(me!.notes.flatMap((n) => n.versions.map((v) => v.id)).sort()).toEqual(
+      myVersions.map((row) => row.id as string),
+    )
+    expect(signedNote!.versions.map((v) => v.kind)).toEqual([
+      ...Array<string>(signed.sections.length).fill('edit'),
+      'signed',
+      'amendment',
+    ])
+    expect(signedNote!.versions.at(-1)).toMatchObject({ reason: 'Wrong date in the first line' })
+    expect(draftNote).toMatchObject({ status: 'draft', jottings: 'Jottings of a1, a draft', signedAt: null })
+    const signedMarkdown = files.get(signedNote!.markdownFile)!
+    expect(signedMarkdown).toContain('Amended by a1')
+    expect(signedMarkdown).toContain(`sha256 ${signedNote!.signedHash}`)
+    expect(signedMarkdown).toContain('Wrong date in the first line')
+    expect(files.get(draftNote!.markdownFile)).toContain('Jottings of a1, a draft')
+    expect(everythingOf(files)).not.toContain('Jottings of a2')
     // Nothing of a colleague's or another clinic's, anywhere in the archive.
-    const everything = [...files.values()].join('\n')
+    const everything = everythingOf(files)
     for (const other of ['a2', 'b1'] as const) {
       expect(everything).not.toContain(`Message of ${other}`)
       expect(everything).not.toContain(fixture.content[other].conversationId)

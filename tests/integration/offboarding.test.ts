@@ -72,6 +72,11 @@ it('exports a whole clinic, then erases it without a trace, with a receipt', asy
     .getBlockBlobClient(`${clinicPrefix(fixture.clinicB.tenantId)}keep.zip`)
     .upload('z', 1)
 
+  // a2's signed note as an erasure leaves it: restricted, still a record the clinic must keep.
+  const [restricted] = await owner`
+    update notes set restricted_at = now()
+     where owner_user_id = ${fixture.a2.userId} and signed_at is not null returning id`
+
   const file = path.join(folder, 'clinic-a.zip')
   expect(await cli('tenant', 'export', '--slug', slug, '--out', file)).toEqual([
     `exported clinic ${slug} (4 people) to ${file}`,
@@ -82,6 +87,13 @@ it('exports a whole clinic, then erases it without a trace, with a receipt', asy
   expect(document.people).toHaveLength(4)
   const messages = document.people.flatMap((p) => p.conversations.flatMap((c) => c.messages))
   expect(messages.map((m) => m.content).sort()).toEqual(['Message of a1', 'Message of a2'])
+  // Every note of the clinic, the restricted one included, each with its Markdown file.
+  const clinicNotes = await owner`select id from notes where tenant_id = ${tenantId} order by id`
+  const exported = document.people.flatMap((p) => p.notes)
+  expect(exported.map((n) => n.id).sort()).toEqual(clinicNotes.map((row) => row.id as string))
+  expect(exported.filter((n) => n.restrictedAt !== null).map((n) => n.id)).toEqual([restricted!.id])
+  for (const note of exported) expect(files.get(note.markdownFile)).toContain(note.jottings)
+  expect(files.get(exported.find((n) => n.restrictedAt)!.markdownFile)).toContain('Restricted')
 
   await expect(cli('tenant', 'erase', '--slug', slug, '--confirm', 'wrong')).rejects.toThrow(/confirm/)
   const before = await rowsOfClinic(tenantId)
