@@ -76,6 +76,7 @@ export const API_ERROR_CODES = [
   'erasure_of_self',
   'erasure_exists',
   'erasure_not_found',
+  'person_erased',
   'invitation_not_found',
   'user_exists',
   'invalid_input',

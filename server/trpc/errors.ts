@@ -29,6 +29,7 @@ const TRPC_CODE: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
   erasure_of_self: 'CONFLICT',
   erasure_exists: 'CONFLICT',
   erasure_not_found: 'NOT_FOUND',
+  person_erased: 'CONFLICT',
   invitation_not_found: 'NOT_FOUND',
   user_exists: 'CONFLICT',
   invalid_input: 'BAD_REQUEST',

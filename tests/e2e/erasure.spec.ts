@@ -12,7 +12,7 @@ import { signInToWorkspace, waitForHydration } from './workspace-support.ts'
 const admin = demoAccount(1, 'admin')
 const clinic = demoClinics[1]!
 
-test('an admin erases a person and downloads the receipt', async ({ page }) => {
+test('an admin erases a person and downloads the receipt', async ({ page }, testInfo) => {
   // A colleague who has left, with a conversation of two messages.
   const leaver = { id: randomUUID(), name: `Lena Leaving ${randomUUID().slice(0, 4)}` }
   const owner = ownerDatabase()
@@ -71,6 +71,16 @@ test('an admin erases a person and downloads the receipt', async ({ page }) => {
     .filter(([table]) => table !== 'users_pseudonymised')
     .reduce((sum, [, n]) => sum + n, 0)
   await expect(receipt).toContainText(`${removed} rows`)
+  // In the list the person is marked erased, with nothing left to change.
+  const listed = page.locator(`li[data-person-id="${leaver.id}"]`)
+  await expect(listed).toContainText('Erased person')
+  await expect(listed.getByText('erased', { exact: true })).toBeVisible()
+  await expect(listed.getByRole('button')).toHaveCount(0)
+  await expect(listed.getByRole('combobox')).toHaveCount(0)
+  await listed.scrollIntoViewIfNeeded()
+  const shot = testInfo.outputPath('people-after-erasure.png')
+  await page.screenshot({ path: shot, fullPage: true })
+  await testInfo.attach('people-after-erasure', { path: shot, contentType: 'image/png' })
   // Counts only: no title, no message text, no name in the receipt.
   const text = JSON.stringify(downloaded)
   for (const secret of ['Übergabe', 'Notizen', leaver.name]) expect(text).not.toContain(secret)

@@ -273,6 +273,16 @@ describe('erasing a person', () => {
       confirm: named!.name as string,
     })
     expect(queued.status).toBe('queued')
+    // From the moment it is asked, the person is left alone: no role, no re-enabling.
+    const people = await as(fixture.aAdmin).admin.users.list()
+    expect(people.find((p) => p.id === subject.userId)).toMatchObject({ erased: true, status: 'disabled' })
+    expect(people.find((p) => p.id === fixture.aAdmin.userId)).toMatchObject({ erased: false })
+    await expect(
+      as(fixture.aAdmin).admin.users.setStatus({ userId: subject.userId, status: 'active' }),
+    ).rejects.toThrow(/^person_erased$/)
+    await expect(
+      as(fixture.aAdmin).admin.users.setRole({ userId: subject.userId, role: 'admin' }),
+    ).rejects.toThrow(/^person_erased$/)
 
     const receipt = await eventually(async () => {
       const current = await as(fixture.aAdmin).admin.users.erasureReceipt({ userId: subject.userId })

@@ -13,6 +13,7 @@ type Person = PersonSummary
 const badge = {
   active: 'bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100',
   disabled: 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100',
+  erased: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-100',
 } as const
 
 export function PeopleList({ people, myId }: { people: Person[]; myId: string }) {
@@ -35,6 +36,7 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
     <li
       className="flex flex-col gap-3 p-4 lg:flex-row lg:items-center lg:justify-between"
       data-person={person.email}
+      data-person-id={person.id}
     >
       <div className="min-w-0">
         <p className="font-medium">
@@ -45,9 +47,15 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
           <div className="flex gap-1">
             <dt className="sr-only">{t('people.columns.status')}</dt>
             <dd>
-              <span className={cx('rounded-full px-2 py-0.5 text-xs font-medium', badge[person.status])}>
-                {t(`people.statuses.${person.status}`)}
-              </span>
+              {person.erased ? (
+                <span className={cx('rounded-full px-2 py-0.5 text-xs font-medium', badge.erased)}>
+                  {t('people.erased')}
+                </span>
+              ) : (
+                <span className={cx('rounded-full px-2 py-0.5 text-xs font-medium', badge[person.status])}>
+                  {t(`people.statuses.${person.status}`)}
+                </span>
+              )}
             </dd>
           </div>
           <div className="flex gap-1">
@@ -60,30 +68,33 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
           </div>
         </dl>
       </div>
-      <div className="flex flex-wrap items-end gap-2">
-        <Form method="post" className="flex items-end gap-2">
-          <input type="hidden" name="intent" value="setRole" />
-          <input type="hidden" name="userId" value={person.id} />
-          <div>
-            <label htmlFor={roleId} className="sr-only">
-              {t('people.roleOf', { name: person.name })}
-            </label>
-            <select
-              id={roleId}
-              name="role"
-              defaultValue={person.role}
-              className={cx(field.input, 'w-auto pr-8')}
-            >
-              <option value="therapist">{t('account.roles.therapist')}</option>
-              <option value="admin">{t('account.roles.admin')}</option>
-            </select>
-          </div>
-          <button type="submit" className={button.secondary} disabled={busy}>
-            {t('people.changeRole')}
-          </button>
-        </Form>
-        <StatusForm person={person} busy={busy} />
-      </div>
+      {/* An erased person keeps only a place in the audit trail: nothing left to change. */}
+      {person.erased ? null : (
+        <div className="flex flex-wrap items-end gap-2">
+          <Form method="post" className="flex items-end gap-2">
+            <input type="hidden" name="intent" value="setRole" />
+            <input type="hidden" name="userId" value={person.id} />
+            <div>
+              <label htmlFor={roleId} className="sr-only">
+                {t('people.roleOf', { name: person.name })}
+              </label>
+              <select
+                id={roleId}
+                name="role"
+                defaultValue={person.role}
+                className={cx(field.input, 'w-auto pr-8')}
+              >
+                <option value="therapist">{t('account.roles.therapist')}</option>
+                <option value="admin">{t('account.roles.admin')}</option>
+              </select>
+            </div>
+            <button type="submit" className={button.secondary} disabled={busy}>
+              {t('people.changeRole')}
+            </button>
+          </Form>
+          <StatusForm person={person} busy={busy} />
+        </div>
+      )}
     </li>
   )
 }

@@ -4,7 +4,7 @@
 // (server/auth/sign-in.ts), as the CLI's first admin is bound by email.
 import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
-import { invitations, usage, users } from '#db/schema/index.ts'
+import { erasureReceipts, invitations, usage, users } from '#db/schema/index.ts'
 import { revokeUserSessions } from '#server/auth/sessions.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
 import { revokeAllApiTokens } from '#server/services/tokens/api-tokens.ts'
@@ -27,6 +27,8 @@ export interface UserSummary {
 export interface PersonSummary extends UserSummary {
   /** Prompt plus completion tokens this calendar month (UTC). */
   tokensThisMonth: number
+  /** Erased, or being erased: kept only as a name placeholder for the audit trail; nothing to change. */
+  erased: boolean
 }
 
 export interface InvitationSummary {
@@ -45,6 +47,14 @@ export class UserExistsError extends Error {
   }
 }
 
+/** An erased person (or one being erased) keeps their id for the audit trail and nothing else. */
+export class PersonErasedError extends Error {
+  constructor() {
+    super('the person was erased')
+    this.name = 'PersonErasedError'
+  }
+}
+
 export class LastAdminError extends Error {
   constructor() {
     super('a clinic needs at least one active admin')
@@ -60,11 +70,18 @@ export async function listUsers(tx: Tx, actor: AdminActor): Promise<PersonSummar
       tokens: sql<string>`coalesce((select sum(${usage.promptTokens} + ${usage.completionTokens}) from ${usage}
         where ${usage.tenantId} = ${users.tenantId} and ${usage.userId} = ${users.id}
           and ${usage.day} >= ${monthStart}), 0)::text`,
+      // Qualified by hand: Drizzle renders columns inside a select-list fragment unqualified.
+      erased: sql<boolean>`exists (select 1 from "erasure_receipts" r
+        where r."tenant_id" = "users"."tenant_id" and r."subject_user_id" = "users"."id")`,
     })
     .from(users)
     .where(eq(users.tenantId, actor.tenantId))
     .orderBy(asc(users.name))
-  return rows.map((row) => ({ ...toSummary(row.user), tokensThisMonth: Number(row.tokens) }))
+  return rows.map((row) => ({
+    ...toSummary(row.user),
+    tokensThisMonth: Number(row.tokens),
+    erased: row.erased,
+  }))
 }
 
 export async function listInvitations(tx: Tx, actor: AdminActor): Promise<InvitationSummary[]> {
@@ -171,6 +188,12 @@ export async function changeUser(
     .from(users)
     .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, targetUserId)))
   if (!target) return null
+  const [erasure] = await tx
+    .select({ id: erasureReceipts.id })
+    .from(erasureReceipts)
+    .where(and(eq(erasureReceipts.tenantId, actor.tenantId), eq(erasureReceipts.subjectUserId, targetUserId)))
+    .limit(1)
+  if (erasure) throw new PersonErasedError()
 
   const losesAdmin =
     target.role === 'admin' &&

@@ -11,6 +11,7 @@ import {
   inviteUser,
   LastAdminError,
   listInvitations,
+  PersonErasedError,
   listUsers,
   UserExistsError,
   withdrawInvitation,
@@ -25,6 +26,7 @@ async function applyChange<T>(run: () => Promise<T | null>): Promise<T> {
     return user
   } catch (error) {
     if (error instanceof LastAdminError) throw apiError('last_admin')
+    if (error instanceof PersonErasedError) throw apiError('person_erased')
     if (error instanceof UserExistsError) throw apiError('user_exists')
     throw error
   }
@@ -82,7 +84,8 @@ export const adminUsersRouter = router({
 
   /**
    * Makes a person of the caller's clinic a therapist or an admin; audited. Admins only. A person of
-   * another clinic, or no one, answers 404; demoting the last active admin is refused with 409.
+   * another clinic, or no one, answers 404; demoting the last active admin, or changing an erased
+   * person, is refused with 409.
    */
   setRole: adminProcedure
     .input(z.object({ userId: z.uuid(), role: z.enum(['therapist', 'admin']) }))
@@ -95,7 +98,8 @@ export const adminUsersRouter = router({
   /**
    * Disables or re-enables a person of the caller's clinic; audited. Disabling ends their sessions at
    * once and their access tokens stop working. Admins only. A person of another clinic answers 404;
-   * disabling the last active admin is refused with 409.
+   * disabling the last active admin, or re-enabling an erased person, is refused with 409
+   * (`last_admin`, `person_erased`).
    */
   setStatus: adminProcedure
     .input(z.object({ userId: z.uuid(), status: z.enum(['active', 'disabled']) }))
