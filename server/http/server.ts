@@ -1,6 +1,7 @@
 // The HTTP front door: static assets, a request id per request, and the Remix
 // request handler with the server's services as load context.
 import { randomUUID } from 'node:crypto'
+import { readdirSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import type { ServerBuild } from '@remix-run/node'
@@ -60,7 +61,7 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
   app.use(compressResponses())
 
   app.use('/build', express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y' }))
-  app.use(express.static(publicDir, { maxAge: '1h', index: false }))
+  app.use(topLevelFiles(publicDir))
 
   app.use(readRequestBodies())
   app.all(
@@ -84,6 +85,28 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
  * What escaped every handler: logged by kind only (a message can quote data) and
  * answered with a code, never a stack trace or Express's HTML page.
  */
+/**
+ * The files at the top of the public folder (favicon, logo), listed once at start, so that
+ * every other request (the API, pages) goes on without looking at the disk first.
+ */
+function topLevelFiles(publicDir: string): express.RequestHandler {
+  let names = new Set<string>()
+  try {
+    names = new Set(
+      readdirSync(publicDir, { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `/${entry.name}`),
+    )
+  } catch {
+    // No public folder (a test without a client build): nothing to serve.
+  }
+  const serve = express.static(publicDir, { maxAge: '1h', index: false, fallthrough: true })
+  return (req, res, next) => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && names.has(req.path)) serve(req, res, next)
+    else next()
+  }
+}
+
 function lastResort(services: Services): express.ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     const status = (error as { status?: unknown }).status
