@@ -16,18 +16,31 @@ const inThisMonth = and(
 )
 const tokens = sql`${usage.promptTokens} + ${usage.completionTokens}`
 
-/** Whether the person has used up their own monthly cap; false when the clinic sets none. */
-export async function personalCapReached(tx: Tx, who: { tenantId: string; userId: string }) {
-  const [clinic] = await tx
-    .select({ cap: tenants.userMonthlyTokenCap })
-    .from(tenants)
-    .where(eq(tenants.id, who.tenantId))
-  if (clinic?.cap == null) return false
-  const [row] = await tx
-    .select({ used: sql<string>`coalesce(sum(${tokens}), 0)::text` })
-    .from(usage)
-    .where(and(eq(usage.tenantId, who.tenantId), eq(usage.userId, who.userId), inThisMonth))
-  return Number(row?.used ?? 0) >= clinic.cap
+/**
+ * Whether a new answer may start: the clinic's budget left this month, and the person's own
+ * cap (when the clinic sets one) not used up. One statement, since every chat request and
+ * note section asks it before calling the model.
+ */
+export async function budgetRefusal(
+  tx: Tx,
+  who: { tenantId: string; userId: string },
+): Promise<'budget_exhausted' | 'user_budget_exhausted' | null> {
+  // Columns qualified by hand: Drizzle renders them unqualified inside a select-list fragment.
+  const [row] = await tx.execute<{ budget: number; cap: number | null; clinic: string; mine: string }>(sql`
+    select t."monthly_token_budget" as budget, t."user_monthly_token_cap" as cap,
+           coalesce(m.clinic, 0)::text as clinic, coalesce(m.mine, 0)::text as mine
+      from "tenants" t
+      left join lateral (
+        select sum(u."prompt_tokens" + u."completion_tokens") as clinic,
+               sum(u."prompt_tokens" + u."completion_tokens") filter (where u."user_id" = ${who.userId}) as mine
+          from "usage" u
+         where u."tenant_id" = t."id"
+           and u."day" >= ${monthStart} and u."day" < (${monthStart} + interval '1 month')::date
+      ) m on true
+     where t."id" = ${who.tenantId}`)
+  if (!row || row.budget - Number(row.clinic) <= 0) return 'budget_exhausted'
+  if (row.cap !== null && Number(row.mine) >= row.cap) return 'user_budget_exhausted'
+  return null
 }
 
 /**

@@ -9,8 +9,7 @@ import type { PromptMessage } from '#server/llm/client.ts'
 import type { Ending, TokenUsage } from '#server/services/generation/generation.ts'
 import { DEFAULT_TITLE, ownConversation } from '#server/services/conversations/conversations.ts'
 import type { ContentOwner } from '#server/services/folders/folders.ts'
-import { personalCapReached, recordBudgetAlerts } from '#server/services/budget/budget.ts'
-import { getMyUsage } from '#server/services/usage/usage.ts'
+import { budgetRefusal, recordBudgetAlerts } from '#server/services/budget/budget.ts'
 
 /** How many earlier messages are read for the prompt; the context budget trims further. */
 const HISTORY_LIMIT = 200
@@ -168,19 +167,6 @@ export async function startExchange(
       history: earlier.reverse().map((message) => ({ role: message.role, content: message.content })),
     },
   }
-}
-
-/**
- * The clinic's budget (and any further cap on generation) as every generation checks it:
- * chat answers and note sections alike. Null when a generation may start.
- */
-export async function budgetRefusal(
-  tx: Tx,
-  owner: ContentOwner,
-): Promise<'budget_exhausted' | 'user_budget_exhausted' | null> {
-  if ((await getMyUsage(tx, owner)).remaining <= 0) return 'budget_exhausted'
-  if (await personalCapReached(tx, owner)) return 'user_budget_exhausted'
-  return null
 }
 
 /**

@@ -1,0 +1,85 @@
+// Round trips to PostgreSQL per request, counted by a proxy in front of it (each Sync or
+// simple Query is one wait): a list, a get and a chat answer are held to their numbers, so a
+// change that adds a query per request shows here. Counted after one warm-up call, when the
+// connection has its prepared statements. Only the app's pool is counted (the job queue has
+// its own connections).
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { startAoaiSimulator, type AoaiSimulator } from '#infra/local/aoai-simulator/server.ts'
+import type { StartedApp } from '#server/main.ts'
+import { startTestApp } from '#tests/support/app-server.ts'
+import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
+import { seedTwoClinics, type TwoClinics } from '#tests/support/fixtures.ts'
+import { startRoundTripCounter, type RoundTripCounter } from '#tests/support/round-trips.ts'
+import { sessionCookieFor } from '#tests/support/sessions.ts'
+import { trpcCall } from '#tests/support/trpc-http.ts'
+
+let testDb: TestDatabase
+let fixture: TwoClinics
+let counter: RoundTripCounter
+let simulator: AoaiSimulator
+let app: StartedApp
+let cookie: string
+
+beforeAll(async () => {
+  testDb = await createTestDatabase()
+  fixture = await seedTwoClinics(testDb.ownerUrl)
+  const url = new URL(testDb.appUrl)
+  counter = await startRoundTripCounter({ host: url.hostname, port: Number(url.port) }, 'clinai-app')
+  url.host = `127.0.0.1:${counter.port}`
+  simulator = await startAoaiSimulator({ apiKey: 'test-key', tokensPerSecond: 2000, firstTokenMs: 5 })
+  app = await startTestApp({
+    DATABASE_URL: url.href,
+    // One connection, so the warm-up call prepares what the counted call uses.
+    DATABASE_POOL_MAX: '1',
+    AZURE_OPENAI_ENDPOINT: simulator.url,
+    AZURE_OPENAI_API_KEY: 'test-key',
+    AZURE_OPENAI_DEPLOYMENT: 'gpt-4o-mini',
+  })
+  cookie = await sessionCookieFor(app.services, fixture.a1)
+})
+
+afterAll(async () => {
+  await app?.close()
+  await simulator?.close()
+  await counter?.close()
+  await testDb?.drop()
+})
+
+/**
+ * The fewest round trips of three calls after a warm-up: the stale-stream sweep shares the pool
+ * every 15 s and can only add to one call's count.
+ */
+async function counted(run: () => Promise<unknown>): Promise<number> {
+  await run()
+  const counts: number[] = []
+  for (let i = 0; i < 3; i++) {
+    counter.reset()
+    await run()
+    counts.push(counter.count())
+  }
+  return Math.min(...counts)
+}
+
+const query = (path: string, input: unknown) => () =>
+  trpcCall(app.url, 'query', path, input, { cookie }).then((result) => {
+    expect(result.status).toBe(200)
+  })
+
+it('counts the round trips of a list, a get and a chat answer', async () => {
+  const list = await counted(query('conversations.list', { limit: 30 }))
+  const get = await counted(query('conversations.get', { conversationId: fixture.content.a1.conversationId }))
+  const chat = await counted(async () => {
+    const response = await fetch(`${app.url}/api/chat/${fixture.content.a1.conversationId}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'Eine kurze Frage zur Schlafhygiene.' }),
+    })
+    expect(await response.text()).toContain('event: done')
+  })
+  // list: the session's check (begin, clinic settings, lookup, commit), the API rate limit,
+  // the procedure's transaction (begin, settings, the page, commit). get: two reads more (the
+  // conversation, its messages). chat: the same checks, starting the exchange (conversation,
+  // busy check, budget and cap in one statement, the clinic's model, the two messages, the
+  // title, the history), and ending it (answer, usage, budget alerts, the conversation's time).
+  expect({ list, get, chat }).toEqual({ list: 9, get: 11, chat: 23 })
+})
