@@ -4,7 +4,7 @@
 // (server/auth/sign-in.ts), as the CLI's first admin is bound by email.
 import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
-import { erasureReceipts, invitations, usage, users } from '#db/schema/index.ts'
+import { erasureReceipts, invitations, users } from '#db/schema/index.ts'
 import { revokeUserSessions } from '#server/auth/sessions.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
 import { revokeAllApiTokens } from '#server/services/tokens/api-tokens.ts'
@@ -67,9 +67,11 @@ export async function listUsers(tx: Tx, actor: AdminActor): Promise<PersonSummar
   const rows = await tx
     .select({
       user: users,
-      tokens: sql<string>`coalesce((select sum(${usage.promptTokens} + ${usage.completionTokens}) from ${usage}
-        where ${usage.tenantId} = ${users.tenantId} and ${usage.userId} = ${users.id}
-          and ${usage.day} >= ${monthStart}), 0)::text`,
+      // Qualified by hand: Drizzle renders columns inside a select-list fragment unqualified, and
+      // "tenant_id" = "tenant_id" would compare the usage row with itself.
+      tokens: sql<string>`coalesce((select sum(u."prompt_tokens" + u."completion_tokens") from "usage" u
+        where u."tenant_id" = "users"."tenant_id" and u."user_id" = "users"."id"
+          and u."day" >= ${monthStart}), 0)::text`,
       // Qualified by hand: Drizzle renders columns inside a select-list fragment unqualified.
       erased: sql<boolean>`exists (select 1 from "erasure_receipts" r
         where r."tenant_id" = "users"."tenant_id" and r."subject_user_id" = "users"."id")`,
