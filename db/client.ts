@@ -24,7 +24,10 @@ export type TenantContext = z.infer<typeof tenantContextSchema>
 export interface DatabaseOptions {
   /** Pool size; App Service B1/S1 with a Burstable server is comfortable at 10. */
   max?: number
-  /** Seconds to wait for a connection before giving up. */
+  /**
+   * Seconds to wait for a connection before giving up: while PostgreSQL is unreachable a
+   * request fails after this long at most (then 503), instead of hanging for the outage.
+   */
   connectTimeout?: number
   /** Seconds a statement may run before PostgreSQL cancels it. */
   statementTimeout?: number
@@ -57,7 +60,10 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
   return createDatabase(
     postgres(url, {
       max: options.max ?? 10,
-      connect_timeout: options.connectTimeout ?? 5,
+      connect_timeout: options.connectTimeout ?? 3,
+      // postgres.js waits up to 20 s between attempts after failures by default; a restarted
+      // database is used again within a second of accepting connections.
+      backoff: reconnectDelaySeconds,
       idle_timeout: 60,
       max_lifetime: 60 * 30,
       onnotice: () => {},
@@ -67,6 +73,47 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
       },
     }),
   )
+}
+
+/** Seconds before reconnect attempt `retries` (1, 2, …): 0.1 s doubling, at most 0.8 s. */
+export function reconnectDelaySeconds(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 0.8)
+}
+
+// Connection-level failures: postgres.js's own codes, Node's socket errors, SQLSTATE classes
+// 08 (connection exception) and 57P0x (the server is shutting down, crashed, or starting up),
+// and 53300 (no connection slot left).
+const UNAVAILABLE_CODES = new Set([
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+])
+
+/**
+ * True when `error` (or an error it wraps: Drizzle wraps the driver's) says the database
+ * cannot be reached right now, as opposed to a statement that failed. Callers answer 503.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true
+    if (current instanceof AggregateError && current.errors.some(isDatabaseUnavailable)) return true
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
 }
 
 /** Wraps an app-role postgres.js client. Tests use it to hold on to the pool they inspect. */

@@ -33,10 +33,14 @@ export async function startApp(
 ): Promise<StartedApp> {
   startTelemetry(config)
   const logger = options.logger ?? createLogger(config.logLevel)
-  const db = connectDatabase(config.database.url, { max: config.database.poolMax })
+  const db = connectDatabase(config.database.url, {
+    max: config.database.poolMax,
+    connectTimeout: config.database.connectTimeoutMs / 1000,
+  })
   const services: Services = createServices(config, db, logger)
   // Background work (exports, erasure, retention, the stale-stream sweep) runs in this process.
   const jobs = await startJobRunner(services)
+  services.readiness.attachJobs(jobs)
   const build = (await import('#build/index.js')) as ServerBuild
   const app = createApp({ services, build, publicDir: path.join(root, 'public') })
   const running = await listen(app, options.port ?? config.port, config.host)

@@ -12,9 +12,10 @@ import { PermanentJobError, type JobContext } from './context.ts'
 import { failErasureJob, runErasureJob } from './erase-person.ts'
 import { failExportJob, runExportJob } from './export-data.ts'
 import type { JobPayloads } from './queue.ts'
+import type { CheckState, JobsHealth } from '#server/health/readiness.ts'
 import { startStaleStreamSweep } from './stale-streams.ts'
 
-export interface JobRunner {
+export interface JobRunner extends JobsHealth {
   stop(): Promise<void>
 }
 
@@ -27,6 +28,8 @@ export async function startJobRunner(jobs: JobContext): Promise<JobRunner> {
     migrate: false,
     max: 3,
     application_name: 'clinai-jobs',
+    // While PostgreSQL is unreachable the queue's pool gives up as quickly as the app's.
+    connectionTimeoutMillis: config.database.connectTimeoutMs,
     superviseIntervalSeconds: config.jobs.superviseSeconds,
     monitorIntervalSeconds: config.jobs.superviseSeconds,
   })
@@ -62,8 +65,15 @@ export async function startJobRunner(jobs: JobContext): Promise<JobRunner> {
   })
   await boss.schedule(queues.maintenanceSweep.name, config.jobs.maintenanceCron, {}, { tz: 'UTC' })
 
+  let stopped = false
   return {
+    async check(): Promise<CheckState> {
+      if (stopped) return 'stopped'
+      // A round trip on the queue's own pool to the schema the owner installed.
+      return (await boss.schemaVersion()) === null ? 'missing' : 'ok'
+    },
     async stop() {
+      stopped = true
       stopSweep()
       await boss.stop({ graceful: true, timeout: 10_000 })
     },
