@@ -23,8 +23,11 @@ import { tracer } from '#server/telemetry/index.ts'
 export const PROGRESS_EVERY_MS = 1_000
 /** How often a live generation marks its row as alive (see services/chat/recovery.ts). */
 export const STREAM_HEARTBEAT_MS = 10_000
-/** Attempts at storing the ending before giving up (the sweep then ends it as interrupted). */
-const FINISH_ATTEMPTS = 3
+/**
+ * Waits between attempts at storing the ending (about 10 s in all, so a database restart
+ * during an answer still stores it); after the last the sweep ends it as interrupted.
+ */
+const FINISH_RETRY_DELAYS_MS = [250, 500, 1000, 2000, 2000, 2000, 2000]
 
 export type Ending =
   | { status: 'complete'; finishReason: string }
@@ -280,12 +283,13 @@ async function finishWithRetry(request: GenerationRequest, outcome: GenerationOu
       await request.store.finish(outcome)
       return
     } catch (error) {
-      if (attempt >= FINISH_ATTEMPTS) throw error
+      const delay = FINISH_RETRY_DELAYS_MS[attempt - 1]
+      if (delay === undefined) throw error
       request.logger.warn(
         { ...request.telemetry.log, attempt },
         `retrying to store a ${request.telemetry.what}`,
       )
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+      await new Promise((resolve) => setTimeout(resolve, delay))
     }
   }
 }
