@@ -2,6 +2,7 @@
 // BYPASSRLS, owner of nothing) and every unit of work runs in one transaction
 // whose first statement sets the request's clinic, user and role as
 // transaction-local settings that the RLS policies read.
+import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api'
 import { sql } from 'drizzle-orm'
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
@@ -116,24 +117,59 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false
 }
 
+const tracer = trace.getTracer('clinai-db')
+
+/**
+ * PostgreSQL as a dependency in telemetry: one span per transaction (and per ping), with the
+ * server, the database and the outcome, never a statement's text or its parameters.
+ */
+function traced<T>(target: Attributes, operation: string, work: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(
+    `postgresql ${operation}`,
+    { kind: SpanKind.CLIENT, attributes: { ...target, 'db.operation': operation } },
+    async (span) => {
+      try {
+        return await work()
+      } catch (error) {
+        const code =
+          (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code
+        span.setAttribute('error.type', typeof code === 'string' ? code : 'query_failed')
+        span.setStatus({ code: SpanStatusCode.ERROR })
+        throw error
+      } finally {
+        span.end()
+      }
+    },
+  )
+}
+
 /** Wraps an app-role postgres.js client. Tests use it to hold on to the pool they inspect. */
 export function createDatabase(client: postgres.Sql): Database {
   const db = drizzle(client, { schema })
+  const { host, port, database } = client.options as { host?: string[]; port?: number[]; database?: string }
+  const target: Attributes = {
+    'db.system': 'postgresql',
+    'db.name': database ?? '',
+    'net.peer.name': host?.[0] ?? '',
+    'net.peer.port': port?.[0] ?? 5432,
+  }
 
   return {
     outsideTenant: db,
     async withTenant(context, work) {
       const { tenantId, userId, role } = tenantContextSchema.parse(context)
-      return db.transaction(async (tx) => {
-        // is_local = true: the settings end with the transaction, so a pooled
-        // connection never carries one request's clinic into the next.
-        await tx.execute(
-          sql`select set_config('app.tenant_id', ${tenantId}, true),
+      return traced(target, 'transaction', () =>
+        db.transaction(async (tx) => {
+          // is_local = true: the settings end with the transaction, so a pooled
+          // connection never carries one request's clinic into the next.
+          await tx.execute(
+            sql`select set_config('app.tenant_id', ${tenantId}, true),
                      set_config('app.user_id', ${userId ?? ''}, true),
                      set_config('app.role', ${role}, true)`,
-        )
-        return work(tx)
-      })
+          )
+          return work(tx)
+        }),
+      )
     },
     jobStatements(tx) {
       // Drizzle keeps the postgres.js transaction on its session; the statements run on it.
@@ -152,7 +188,7 @@ export function createDatabase(client: postgres.Sql): Database {
         timer = setTimeout(() => reject(new Error('database ping timed out')), timeoutMs)
       })
       try {
-        await Promise.race([client`select 1`, timeout])
+        await traced(target, 'ping', () => Promise.race([client`select 1`, timeout]))
       } finally {
         clearTimeout(timer)
       }

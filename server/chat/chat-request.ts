@@ -2,6 +2,7 @@
 // call. Codes only (server/contract/codes.ts): the browser words them.
 import { z } from 'zod'
 import { isDatabaseUnavailable } from '#db/client.ts'
+import { recordRefusal } from '#server/telemetry/metrics.ts'
 import type { ChatInputProblem, ChatRefusalCode } from '#server/contract/codes.ts'
 import { isChatInputProblem } from '#server/contract/codes.ts'
 import { BODY_LIMITS } from '#server/http/request-body.ts'
@@ -101,6 +102,7 @@ export function refuse(
   code: ChatRefusalCode,
   options: { reason?: ChatInputProblem; headers?: Record<string, string>; retryAfterSeconds?: number } = {},
 ): Response {
+  recordRefusal(code, status)
   const body: ChatRefusal = {
     error: {
       code,

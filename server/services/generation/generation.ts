@@ -18,6 +18,7 @@ import { LlmAbortedError, LlmError, type Llm, type PromptMessage } from '#server
 import { estimateTokens } from '#server/llm/prompt.ts'
 import type { Logger } from '#server/logger.ts'
 import { tracer } from '#server/telemetry/index.ts'
+import { recordGeneration } from '#server/telemetry/metrics.ts'
 
 /** The partial text is saved at most this often, so a crash keeps what was shown. */
 export const PROGRESS_EVERY_MS = 1_000
@@ -151,6 +152,15 @@ function generate(request: GenerationRequest): Promise<GenerationResult> {
       const outcome = await streamModel(request, signal)
       clearInterval(alive)
       record(span, outcome)
+      recordGeneration({
+        generation: request.telemetry.span,
+        tenantId: String(request.telemetry.attributes['clinai.tenant_id'] ?? 'unknown'),
+        model: request.deployment,
+        promptTokens: outcome.usage.promptTokens,
+        completionTokens: outcome.usage.completionTokens,
+        outcome: outcome.ending.status === 'error' ? outcome.ending.code : outcome.ending.status,
+        timeToFirstTokenMs: outcome.timeToFirstTokenMs,
+      })
       try {
         await finishWithRetry(request, outcome)
       } catch (error) {
