@@ -5,57 +5,32 @@
 // rename and a folder carry a sentinel word: requests (by route template), dependencies
 // (the model, Blob, PostgreSQL), the chat span and the token metric arrive, every failed
 // request of a burst is exported, the shutdown flushes, and the sentinel never leaves.
-import { spawn, type ChildProcess } from 'node:child_process'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectDatabase } from '#db/client.ts'
 import { startAoaiSimulator, type AoaiSimulator } from '#infra/local/aoai-simulator/server.ts'
-import { createSession } from '#server/auth/sessions.ts'
-import { loadConfig } from '#server/config/env.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { seedTwoClinics, type TwoClinics } from '#tests/support/fixtures.ts'
-import { freePort } from '#tests/support/free-port.ts'
+import { productionEnv, startBuiltServer, type BuiltServer } from '#tests/support/built-server.ts'
 import { startIngestionServer, type Envelope, type IngestionServer } from '#tests/support/ingestion-server.ts'
 import { storageEnv } from '#tests/support/storage.ts'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const SENTINEL = 'Zebrafinkenkummer'
 
 let testDb: TestDatabase
 let fixture: TwoClinics
 let simulator: AoaiSimulator
 let ingestion: IngestionServer
-let server: ChildProcess
-let output = ''
+let server: BuiltServer
 let baseUrl: string
-let env: Record<string, string>
-let exitCode: number | null = null
 const failedRequestIds: string[] = []
 const succeededRequestIds: string[] = []
-
-const { NODE_ENV: _nodeEnv, ...inherited } = process.env
 
 beforeAll(async () => {
   testDb = await createTestDatabase()
   fixture = await seedTwoClinics(testDb.ownerUrl)
-  simulator = await startAoaiSimulator({ apiKey: 'telemetry-key', tokensPerSecond: 400, firstTokenMs: 10 })
+  simulator = await startAoaiSimulator({ apiKey: 'test-key', tokensPerSecond: 400, firstTokenMs: 10 })
   ingestion = await startIngestionServer()
-  const port = await freePort()
-  baseUrl = `http://127.0.0.1:${port}`
-  env = {
-    NODE_ENV: 'production',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: testDb.appUrl,
-    AUTH_ISSUER: 'https://login.clinai.invalid/tenant/v2.0',
-    AUTH_CLIENT_ID: 'clinai-telemetry-test',
-    AUTH_CLIENT_SECRET: 'telemetry-test-client-secret',
-    AUTH_REDIRECT_URI: 'https://clinai.invalid/auth/callback',
-    SESSION_SECRET: 'telemetry-test-session-secret-0123456789abcdef',
-    AZURE_OPENAI_ENDPOINT: simulator.url,
-    AZURE_OPENAI_API_KEY: 'telemetry-key',
+  server = await startBuiltServer({
+    ...productionEnv(testDb.appUrl, simulator.url),
     ...storageEnv(testDb),
     APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=${ingestion.url}`,
     NODE_EXTRA_CA_CERTS: ingestion.caFile,
@@ -63,46 +38,16 @@ beforeAll(async () => {
     APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
     APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
     APPLICATIONINSIGHTS_SDKSTATS_DISABLED: 'true',
-  }
-  server = spawn(
-    process.execPath,
-    ['--enable-source-maps', '--import', './build/telemetry/instrument.js', 'build/server.js'],
-    { cwd: root, env: { ...inherited, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  server.on('exit', (code) => (exitCode = code))
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    const ready = await fetch(`${baseUrl}/ready`).catch(() => undefined)
-    if (ready?.status === 200) break
-    if (server.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`the server did not become ready:\n${output}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
+  })
+  baseUrl = server.url
 }, 120_000)
 
 afterAll(async () => {
-  if (server?.exitCode === null) server.kill('SIGKILL')
+  if (server?.process.exitCode === null) server.process.kill('SIGKILL')
   await simulator?.close()
   await ingestion?.close()
   await testDb?.drop()
 })
-
-async function cookieFor(user: { tenantId: string; userId: string }): Promise<string> {
-  const config = loadConfig(env)
-  const db = connectDatabase(testDb.appUrl, { max: 1 })
-  try {
-    const { setCookie } = await db.withTenant(
-      { tenantId: user.tenantId, userId: null, role: 'system' },
-      (tx) => createSession(tx, config, user),
-    )
-    return setCookie.split(';')[0]!
-  } finally {
-    await db.close()
-  }
-}
 
 const baseDataOf = (envelope: Envelope) => (envelope.data?.baseData ?? {}) as Record<string, unknown>
 const propertiesOf = (envelope: Envelope) => (baseDataOf(envelope).properties ?? {}) as Record<string, string>
@@ -110,7 +55,7 @@ const ofType = (type: string) => ingestion.envelopes.filter((envelope) => envelo
 
 describe('telemetry through the Azure Monitor exporter', () => {
   it('drives a chat, a search, a rename and a folder with a sentinel, then a burst with failures', async () => {
-    const cookie = await cookieFor(fixture.a1)
+    const cookie = await server.cookieFor(fixture.a1)
     const headers = { cookie, origin: baseUrl }
     const trpcGet = (procedure: string, input: unknown) =>
       fetch(`${baseUrl}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, {
@@ -160,11 +105,8 @@ describe('telemetry through the Azure Monitor exporter', () => {
     expect(failedRequestIds).toHaveLength(4)
 
     // SIGTERM, as App Service stops an instance: the shutdown flushes what is buffered.
-    server.kill('SIGTERM')
-    const deadline = Date.now() + 30_000
-    while (exitCode === null && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(exitCode, output).toBe(0)
+    server.process.kill('SIGTERM')
+    expect(await server.exited, server.output()).toBe(0)
   }, 120_000)
 
   it('exported requests by route template, without query strings', () => {
