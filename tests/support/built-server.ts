@@ -46,7 +46,11 @@ export async function startBuiltServer(settings: Record<string, string>): Promis
   const child = spawn(
     process.execPath,
     ['--enable-source-maps', '--import', './build/telemetry/instrument.js', 'build/server.js'],
-    { cwd: root, env: { ...inherited, ...env } as unknown as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: root,
+      env: { ...inherited, ...env } as unknown as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   )
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
