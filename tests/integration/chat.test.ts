@@ -321,6 +321,9 @@ describe('stopping', () => {
     // weakly: after a collection that signal never fires, so the app must not depend on it.
     await collectGarbage()
     controller.abort()
+    // undici follows a fetch's signal only weakly: after that collection the abort alone may not
+    // close this side's connection. Cancelling the body does, as a closed tab would.
+    await reader.cancel().catch(() => {})
 
     const record = simulator.requests[before]!
     const ended = await simulator.waitForRequestEnd(record.id)
