@@ -13,7 +13,6 @@
 //   - one span and one log line per generation, with identifiers and counts, never text.
 // Where the text is stored, and what the caller is told, is the caller's: `store` and
 // `onDelta`. Nothing here knows HTTP.
-import { setMaxListeners } from 'node:events'
 import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api'
 import type { ChatErrorCode } from '#server/contract/codes.ts'
 import { LlmAbortedError, LlmError, type Llm, type PromptMessage } from '#server/llm/client.ts'
@@ -72,11 +71,6 @@ export interface GenerationStore {
 export class LiveGenerations {
   private readonly shutdown = new AbortController()
   private readonly running = new Set<Promise<unknown>>()
-
-  constructor() {
-    // Every live generation listens to it: a hundred at once is normal, not a leak.
-    setMaxListeners(0, this.shutdown.signal)
-  }
 
   /** Aborted when the process stops them; every generation listens to it. */
   get signal(): AbortSignal {
@@ -148,8 +142,7 @@ export function runGeneration(request: GenerationRequest): Promise<GenerationRes
 }
 
 function generate(request: GenerationRequest): Promise<GenerationResult> {
-  const either = request.live ? eitherSignal(request.signal, request.live.signal) : undefined
-  const signal = either?.signal ?? request.signal
+  const signal = request.live ? AbortSignal.any([request.signal, request.live.signal]) : request.signal
   const stoppedBy = (ending: Ending): GenerationResult['stoppedBy'] =>
     ending.status !== 'stopped' ? null : request.signal.aborted ? 'caller' : 'shutdown'
   return tracer.startActiveSpan(request.telemetry.span, async (span): Promise<GenerationResult> => {
@@ -210,29 +203,9 @@ function generate(request: GenerationRequest): Promise<GenerationResult> {
       return { ...outcome, stored: true, stoppedBy: stoppedBy(outcome.ending) }
     } finally {
       clearInterval(alive)
-      either?.release()
       span.end()
     }
   })
-}
-
-/**
- * Aborted when either is. Not AbortSignal.any: its result is held only weakly by its
- * sources, and after a garbage collection a client's going away could no longer reach the
- * model call (tests/integration/chat.test.ts collects garbage to prove it). Here each source
- * holds the listener, which holds the controller, until the generation releases it.
- */
-function eitherSignal(first: AbortSignal, second: AbortSignal): { signal: AbortSignal; release(): void } {
-  const both = new AbortController()
-  const abort = () => both.abort()
-  for (const source of [first, second]) source.addEventListener('abort', abort, { once: true })
-  if (first.aborted || second.aborted) both.abort()
-  return {
-    signal: both.signal,
-    release() {
-      for (const source of [first, second]) source.removeEventListener('abort', abort)
-    },
-  }
 }
 
 async function streamModel(
