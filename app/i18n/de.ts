@@ -435,7 +435,7 @@ export const de: Catalog = {
       },
       database_unavailable: {
         title: 'ClinAI ist kurz nicht erreichbar',
-        text: 'Nichts wurde gesendet oder gespeichert. Ihre Nachricht steht noch hier; versuchen Sie es in ein paar Sekunden noch einmal.',
+        text: 'Die Datenbank ist im Moment nicht erreichbar; nichts wurde gesendet oder gespeichert.',
       },
       network: {
         title: 'ClinAI ist nicht erreichbar',

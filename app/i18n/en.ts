@@ -409,7 +409,7 @@ export const en = {
       },
       database_unavailable: {
         title: 'ClinAI is briefly unavailable',
-        text: 'Nothing was sent or stored. Your message is still here; try again in a few seconds.',
+        text: 'Its database cannot be reached at the moment; nothing was sent or stored.',
       },
       network: {
         title: 'ClinAI could not be reached',
