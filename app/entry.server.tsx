@@ -6,6 +6,7 @@ import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceContext } from './utils/nonce.ts'
+import { recordException } from './utils/telemetry.server.ts'
 
 const ABORT_DELAY = 5_000
 
@@ -61,6 +62,7 @@ export const handleError: HandleErrorFunction = (error, { context }) => {
   if (error && typeof error === 'object' && 'status' in error && error.status === 404) return
   const err = error instanceof Error ? error : new Error('non-error thrown')
   const frames = (err.stack ?? '').split('\n').slice(1, 8).join('\n')
+  recordException(err)
   const code = 'code' in err ? String(err.code) : undefined
   context.services.logger.error(
     { requestId: context.requestId, name: err.name, code, frames },

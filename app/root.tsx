@@ -70,7 +70,20 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError()
   const { t } = useTranslation()
-  const notFound = (isRouteErrorResponse(error) ? error.status : 500) === 404
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  if (status === 503) {
+    // The database is briefly unreachable (the response carries Retry-After): nothing is lost.
+    return (
+      <main className="page narrow">
+        <h1>{t('errors.unavailableTitle')}</h1>
+        <p>{t('errors.unavailableText')}</p>
+        <p>
+          <a href="">{t('errors.tryAgain')}</a>
+        </p>
+      </main>
+    )
+  }
+  const notFound = status === 404
   return (
     <main className="page narrow">
       <h1>{notFound ? t('errors.notFoundTitle') : t('errors.failedTitle')}</h1>

@@ -2,6 +2,7 @@
 // BYPASSRLS, owner of nothing) and every unit of work runs in one transaction
 // whose first statement sets the request's clinic, user and role as
 // transaction-local settings that the RLS policies read.
+import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api'
 import { sql } from 'drizzle-orm'
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
@@ -24,7 +25,10 @@ export type TenantContext = z.infer<typeof tenantContextSchema>
 export interface DatabaseOptions {
   /** Pool size; App Service B1/S1 with a Burstable server is comfortable at 10. */
   max?: number
-  /** Seconds to wait for a connection before giving up. */
+  /**
+   * Seconds to wait for a connection before giving up: while PostgreSQL is unreachable a
+   * request fails after this long at most (then 503), instead of hanging for the outage.
+   */
   connectTimeout?: number
   /** Seconds a statement may run before PostgreSQL cancels it. */
   statementTimeout?: number
@@ -57,7 +61,10 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
   return createDatabase(
     postgres(url, {
       max: options.max ?? 10,
-      connect_timeout: options.connectTimeout ?? 5,
+      connect_timeout: options.connectTimeout ?? 3,
+      // postgres.js waits up to 20 s between attempts after failures by default; a restarted
+      // database is used again within a second of accepting connections.
+      backoff: reconnectDelaySeconds,
       idle_timeout: 60,
       max_lifetime: 60 * 30,
       onnotice: () => {},
@@ -69,24 +76,100 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
   )
 }
 
+/** Seconds before reconnect attempt `retries` (1, 2, …): 0.1 s doubling, at most 0.8 s. */
+export function reconnectDelaySeconds(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 0.8)
+}
+
+// Connection-level failures: postgres.js's own codes, Node's socket errors, SQLSTATE classes
+// 08 (connection exception) and 57P0x (the server is shutting down, crashed, or starting up),
+// and 53300 (no connection slot left).
+const UNAVAILABLE_CODES = new Set([
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+])
+
+/**
+ * True when `error` (or an error it wraps: Drizzle wraps the driver's) says the database
+ * cannot be reached right now, as opposed to a statement that failed. Callers answer 503.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true
+    if (current instanceof AggregateError && current.errors.some(isDatabaseUnavailable)) return true
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
+}
+
+const tracer = trace.getTracer('clinai-db')
+
+/**
+ * PostgreSQL as a dependency in telemetry: one span per transaction (and per ping), with the
+ * server, the database and the outcome, never a statement's text or its parameters.
+ */
+function traced<T>(target: Attributes, operation: string, work: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(
+    `postgresql ${operation}`,
+    { kind: SpanKind.CLIENT, attributes: { ...target, 'db.operation': operation } },
+    async (span) => {
+      try {
+        return await work()
+      } catch (error) {
+        const code =
+          (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code
+        span.setAttribute('error.type', typeof code === 'string' ? code : 'query_failed')
+        span.setStatus({ code: SpanStatusCode.ERROR })
+        throw error
+      } finally {
+        span.end()
+      }
+    },
+  )
+}
+
 /** Wraps an app-role postgres.js client. Tests use it to hold on to the pool they inspect. */
 export function createDatabase(client: postgres.Sql): Database {
   const db = drizzle(client, { schema })
+  const { host, port, database } = client.options as { host?: string[]; port?: number[]; database?: string }
+  const target: Attributes = {
+    'db.system': 'postgresql',
+    'db.name': database ?? '',
+    'net.peer.name': host?.[0] ?? '',
+    'net.peer.port': port?.[0] ?? 5432,
+  }
 
   return {
     outsideTenant: db,
     async withTenant(context, work) {
       const { tenantId, userId, role } = tenantContextSchema.parse(context)
-      return db.transaction(async (tx) => {
-        // is_local = true: the settings end with the transaction, so a pooled
-        // connection never carries one request's clinic into the next.
-        await tx.execute(
-          sql`select set_config('app.tenant_id', ${tenantId}, true),
+      return traced(target, 'transaction', () =>
+        db.transaction(async (tx) => {
+          // is_local = true: the settings end with the transaction, so a pooled
+          // connection never carries one request's clinic into the next.
+          await tx.execute(
+            sql`select set_config('app.tenant_id', ${tenantId}, true),
                      set_config('app.user_id', ${userId ?? ''}, true),
                      set_config('app.role', ${role}, true)`,
-        )
-        return work(tx)
-      })
+          )
+          return work(tx)
+        }),
+      )
     },
     jobStatements(tx) {
       // Drizzle keeps the postgres.js transaction on its session; the statements run on it.
@@ -105,7 +188,7 @@ export function createDatabase(client: postgres.Sql): Database {
         timer = setTimeout(() => reject(new Error('database ping timed out')), timeoutMs)
       })
       try {
-        await Promise.race([client`select 1`, timeout])
+        await traced(target, 'ping', () => Promise.race([client`select 1`, timeout]))
       } finally {
         clearTimeout(timer)
       }

@@ -13,7 +13,7 @@ import { createApp, listen, type RunningServer } from './http/server.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { startJobRunner } from './jobs/runner.ts'
 import { createServices, type Services } from './services.ts'
-import { flushTelemetry, startTelemetry } from './telemetry/index.ts'
+import { flushTelemetry, startTelemetry, telemetryStarted } from './telemetry/index.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -31,12 +31,21 @@ export async function startApp(
   config: Config,
   options: { port?: number; logger?: Logger } = {},
 ): Promise<StartedApp> {
-  startTelemetry(config)
   const logger = options.logger ?? createLogger(config.logLevel)
-  const db = connectDatabase(config.database.url, { max: config.database.poolMax })
+  if (config.telemetry.connectionString && !telemetryStarted()) {
+    // Started this late, ESM modules already imported (express, http, the Azure SDK) stay
+    // uninstrumented: production starts it first, with `node --import ./build/telemetry/instrument.js`.
+    logger.warn('telemetry started after the server modules were loaded; use npm start')
+  }
+  startTelemetry(config.telemetry.connectionString)
+  const db = connectDatabase(config.database.url, {
+    max: config.database.poolMax,
+    connectTimeout: config.database.connectTimeoutMs / 1000,
+  })
   const services: Services = createServices(config, db, logger)
   // Background work (exports, erasure, retention, the stale-stream sweep) runs in this process.
   const jobs = await startJobRunner(services)
+  services.readiness.attachJobs(jobs)
   const build = (await import('#build/index.js')) as ServerBuild
   const app = createApp({ services, build, publicDir: path.join(root, 'public') })
   const running = await listen(app, options.port ?? config.port, config.host)

@@ -14,6 +14,7 @@ import { createJobQueue, type JobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
 import { createBlobStorage, type BlobStorage } from './storage/blob.ts'
 import { LiveGenerations } from './services/generation/generation.ts'
+import { createReadiness, type Readiness } from './health/readiness.ts'
 
 export interface Services {
   config: Config
@@ -30,9 +31,12 @@ export interface Services {
   storage: BlobStorage | undefined
   /** The model generations this process is running (a shutdown lets them finish or stops them). */
   generations: LiveGenerations
+  /** `GET /ready`: the database, the job queue and Blob, each by name. */
+  readiness: Readiness
 }
 
 export function createServices(config: Config, db: Database, logger: Logger): Services {
+  const storage = createBlobStorage(config.storage)
   return {
     config,
     db,
@@ -46,6 +50,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
       token: createRateLimiter({ prefix: 'api-token', perMinute: config.api.tokenRateLimitPerMinute, db }),
     },
     jobs: createJobQueue(db),
-    storage: createBlobStorage(config.storage),
+    storage,
+    readiness: createReadiness(db, storage),
   }
 }

@@ -33,6 +33,10 @@ export const de: Catalog = {
     failedTitle: 'Etwas ist schiefgegangen',
     failedText:
       'Bei uns ist etwas schiefgegangen. Ihre Arbeit ist gespeichert; bitte versuchen Sie es noch einmal.',
+    unavailableTitle: 'ClinAI ist kurz nicht erreichbar',
+    unavailableText:
+      'ClinAI erreicht seine Datenbank im Moment nicht. Nichts geht verloren; diese Seite funktioniert in ein paar Sekunden wieder.',
+    tryAgain: 'Noch einmal versuchen',
     backHome: 'Zurück zu ClinAI',
     workspaceNotFoundText:
       'Diese Seite gibt es nicht, oder sie ist nicht für Sie bestimmt. Wählen Sie eine Unterhaltung in der Seitenleiste oder beginnen Sie eine neue.',
@@ -430,6 +434,10 @@ export const de: Catalog = {
         title: 'Nicht gesendet',
         text: 'Diese Anfrage muss von ClinAI selbst kommen. Laden Sie die Seite neu und versuchen Sie es noch einmal.',
       },
+      database_unavailable: {
+        title: 'ClinAI ist kurz nicht erreichbar',
+        text: 'Die Datenbank ist im Moment nicht erreichbar; nichts wurde gesendet oder gespeichert.',
+      },
       network: {
         title: 'ClinAI ist nicht erreichbar',
         text: 'Prüfen Sie Ihre Verbindung und versuchen Sie es noch einmal. Nichts wurde gesendet.',
@@ -712,6 +720,8 @@ export const de: Catalog = {
     conflict:
       'Das widerspricht einer Änderung von anderer Stelle. Laden Sie neu und versuchen Sie es noch einmal.',
     rate_limited: 'Zu viele Anfragen. Warten Sie einen Moment und versuchen Sie es noch einmal.',
+    database_unavailable:
+      'ClinAI ist kurz nicht erreichbar; nichts wurde geändert. Versuchen Sie es in ein paar Sekunden noch einmal.',
     note_not_found: 'Diese Notiz gibt es nicht mehr.',
     template_not_found: 'Diese Vorlage gibt es nicht mehr.',
     note_signed: 'Die Notiz ist signiert: Sie kann nicht mehr bearbeitet oder gelöscht werden.',

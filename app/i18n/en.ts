@@ -31,6 +31,10 @@ export const en = {
     notFoundText: 'This page does not exist, or you do not have access to it.',
     failedTitle: 'Something went wrong',
     failedText: 'Something went wrong on our side. Your work is saved; please try again.',
+    unavailableTitle: 'ClinAI is briefly unavailable',
+    unavailableText:
+      'ClinAI cannot reach its database at the moment. Nothing is lost; this page will work again in a few seconds.',
+    tryAgain: 'Try again',
     backHome: 'Back to ClinAI',
     workspaceNotFoundText:
       'This page does not exist, or it is not yours to see. Pick a conversation in the sidebar, or start a new one.',
@@ -404,6 +408,10 @@ export const en = {
         title: 'Not sent',
         text: 'This request must come from ClinAI itself. Reload the page and try again.',
       },
+      database_unavailable: {
+        title: 'ClinAI is briefly unavailable',
+        text: 'Its database cannot be reached at the moment; nothing was sent or stored.',
+      },
       network: {
         title: 'ClinAI could not be reached',
         text: 'Check your connection and try again. Nothing was sent.',
@@ -673,6 +681,7 @@ export const en = {
     too_large: 'This is too large.',
     conflict: 'This conflicts with a change made elsewhere. Reload and try again.',
     rate_limited: 'Too many requests. Wait a moment and try again.',
+    database_unavailable: 'ClinAI is briefly unavailable; nothing was changed. Try again in a few seconds.',
     note_not_found: 'This note no longer exists.',
     template_not_found: 'This template no longer exists.',
     note_signed: 'The note is signed: it can no longer be edited or deleted.',

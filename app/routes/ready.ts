@@ -1,23 +1,16 @@
-// Readiness: can this instance serve requests? Today that means the database answers.
+// Readiness, the path App Service's health check and slot warm-up use: the database, the
+// job queue and Blob, each by name (server/health/readiness.ts). 503 takes the instance out
+// of the load balancer; a Blob outage alone answers 200 `degraded`.
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { getServices } from '#app/utils/services.server.ts'
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const { db, logger } = getServices(context)
+  const { readiness, logger } = getServices(context)
+  const report = await readiness.check()
   const headers = { 'cache-control': 'no-store' }
-  try {
-    await db.ping(2000)
-    return Response.json({ status: 'ready', checks: { database: 'ok' } }, { headers })
-  } catch (error) {
-    logger.warn({ requestId: context.requestId, err: errorCode(error) }, 'readiness check failed')
-    return Response.json(
-      { status: 'unavailable', reason: 'database_unreachable', checks: { database: 'unreachable' } },
-      { status: 503, headers },
-    )
+  if (report.status === 'unavailable') {
+    logger.warn({ requestId: context.requestId, checks: report.checks }, 'readiness check failed')
+    return Response.json(report, { status: 503, headers: { ...headers, 'retry-after': '5' } })
   }
-}
-
-function errorCode(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error) return String(error.code)
-  return error instanceof Error ? error.name : 'unknown'
+  return Response.json(report, { headers })
 }

@@ -6,9 +6,10 @@ import type { AppLoadContext } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { authenticateRequest } from '#server/auth/authenticate.ts'
 import type { Identity } from '#server/auth/identity.ts'
+import { rethrowAsOutage } from './outage.server.ts'
 
 export async function getIdentity(request: Request, context: AppLoadContext): Promise<Identity | null> {
-  const { identity } = await authenticateRequest(context.services, request)
+  const { identity } = await authenticateRequest(context.services, request).catch(rethrowAsOutage)
   return identity
 }
 

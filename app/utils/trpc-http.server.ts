@@ -6,8 +6,10 @@ import { authenticateRequest } from '#server/auth/authenticate.ts'
 import type { Identity } from '#server/auth/identity.ts'
 import type { Services } from '#server/services.ts'
 import { createContext } from '#server/trpc/context.ts'
+import { asDatabaseOutage } from '#server/trpc/errors.ts'
 import { MAX_BATCH_CALLS } from '#server/trpc/limits.ts'
 import { appRouter } from '#server/trpc/root.ts'
+import { setRequestRoute } from '#server/telemetry/index.ts'
 
 export function handleTrpcRequest(request: Request, context: AppLoadContext): Promise<Response> {
   const { services, requestId } = context
@@ -19,9 +21,18 @@ export function handleTrpcRequest(request: Request, context: AppLoadContext): Pr
     // One request may not become a thousand transactions; larger batches are a 400.
     maxBatchSize: MAX_BATCH_CALLS,
     async createContext({ resHeaders, info }) {
-      const { identity, failure } = await authenticateRequest(services, request)
-      if (identity) await takeApiRateLimit(services, identity, Math.max(1, info.calls.length), resHeaders)
-      return createContext({ services, requestId, identity, authFailure: failure, resHeaders })
+      nameRequest(
+        request.method,
+        info.calls.map((call) => call.path),
+      )
+      try {
+        const { identity, failure } = await authenticateRequest(services, request)
+        if (identity) await takeApiRateLimit(services, identity, Math.max(1, info.calls.length), resHeaders)
+        return createContext({ services, requestId, identity, authFailure: failure, resHeaders })
+      } catch (error) {
+        // The session or the limits could not be read: 503 database_unavailable, not a 500.
+        throw asDatabaseOutage(error, resHeaders)
+      }
     },
     onError({ error, path, type }) {
       // Codes and paths only: inputs may hold clinical text.
@@ -35,6 +46,14 @@ export function handleTrpcRequest(request: Request, context: AppLoadContext): Pr
       return { headers: new Headers({ 'cache-control': 'no-store' }) }
     },
   })
+}
+
+const procedures = appRouter._def.procedures as Record<string, unknown>
+
+/** `/api/trpc/conversations.list,folders.list` in telemetry, when every name is one of ours. */
+function nameRequest(method: string, paths: string[]) {
+  if (paths.length === 0 || !paths.every((path) => Object.hasOwn(procedures, path))) return
+  setRequestRoute(method, `/api/trpc/${[...new Set(paths)].join(',')}`)
 }
 
 /**

@@ -9,12 +9,19 @@ import { createContext } from '#server/trpc/context.ts'
 import { apiErrorCode } from '#server/trpc/errors.ts'
 import { createCaller } from '#server/trpc/root.ts'
 import { requireUser } from './auth.server.ts'
+import { databaseUnavailableResponse } from './outage.server.ts'
 import type { Refusal } from './refusal.ts'
 
 export async function getCaller(request: Request, context: AppLoadContext) {
   const identity = await requireUser(request, context)
   const caller = createCaller(
     createContext({ services: context.services, requestId: context.requestId, identity }),
+    {
+      // The database could not be reached: the page answers 503 (error boundary), not 500.
+      onError({ error }) {
+        if (error.message === 'database_unavailable') throw databaseUnavailableResponse()
+      },
+    },
   )
   return { caller, identity }
 }

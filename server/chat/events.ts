@@ -3,8 +3,9 @@
 //
 // Request: JSON `ChatRequest`. Refusals before any model call answer JSON
 // `ChatRefusal` with 400 (bad input), 401 (not signed in), 404 (no such conversation
-// of yours), 409 (budget used up, or an answer is already streaming here) or 429 (rate
-// limited; `Retry-After` header in seconds). Otherwise 200 `text/event-stream`, one
+// of yours), 409 (budget used up, or an answer is already streaming here), 429 (rate
+// limited; `Retry-After` header in seconds) or 503 (`database_unavailable`: nothing was
+// stored, send it again after `Retry-After`). Otherwise 200 `text/event-stream`, one
 // event per SSE frame: `event: <type>` and `data: <JSON of the matching event>`.
 // The stream always ends with exactly one `done` or `error` event, or `stopped` when the
 // server itself had to stop the answer (a shutdown).

@@ -19,7 +19,7 @@ import {
   type ExchangeRefusal,
 } from '#server/services/chat/exchange.ts'
 import { runGeneration, type GenerationStore } from '#server/services/generation/generation.ts'
-import { readChatRequest, refuse } from './chat-request.ts'
+import { readChatRequest, refuse, refusingWhenDatabaseUnavailable } from './chat-request.ts'
 import { createEventStream } from './event-stream.ts'
 import type { ChatEvent } from './events.ts'
 
@@ -31,12 +31,24 @@ const REFUSAL_STATUS: Record<ExchangeRefusal, number> = {
   nothing_to_regenerate: 409,
 }
 
-export async function handleChatRequest(
+export function handleChatRequest(
   services: Services,
   request: Request,
   conversationId: string | undefined,
   requestId: string,
   /** Aborted when the client goes away (the load context's `clientGone`, not `request.signal`). */
+  clientGone: AbortSignal,
+): Promise<Response> {
+  return refusingWhenDatabaseUnavailable(() =>
+    checkAndStart(services, request, conversationId, requestId, clientGone),
+  )
+}
+
+async function checkAndStart(
+  services: Services,
+  request: Request,
+  conversationId: string | undefined,
+  requestId: string,
   clientGone: AbortSignal,
 ): Promise<Response> {
   if (request.method !== 'POST') {

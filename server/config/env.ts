@@ -58,6 +58,8 @@ const envSchema = z.object({
   /** The app role's connection (NOSUPERUSER, NOBYPASSRLS). */
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** Longest wait for a database connection; while PostgreSQL is unreachable requests answer 503 after it. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
   /** The owner role's connection: migrations, seeding and the operator CLI only. */
   DATABASE_OWNER_URL: postgresUrl.optional(),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().trim().min(1).max(2000).optional(),
@@ -190,7 +192,7 @@ export interface Config {
   port: number
   host: string
   logLevel: Env['LOG_LEVEL']
-  database: { url: string; poolMax: number; ownerUrl: string | undefined }
+  database: { url: string; poolMax: number; connectTimeoutMs: number; ownerUrl: string | undefined }
   telemetry: { connectionString: string | undefined }
   auth: {
     issuer: string
@@ -311,6 +313,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       url:
         env.DATABASE_URL ?? localDatabaseUrl('clinai_app', localDefaults.appRolePassword, raw.CLINAI_PG_PORT),
       poolMax: env.DATABASE_POOL_MAX,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
       ownerUrl:
         env.DATABASE_OWNER_URL ??
         (isProduction

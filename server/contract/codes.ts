@@ -18,6 +18,8 @@ export const CHAT_REFUSAL_CODES = [
   'cross_site_request',
   // Answered by the front door (server/http/request-body.ts) before the chat route runs.
   'payload_too_large',
+  // 503: the database cannot be reached right now; nothing was stored, try again (Retry-After).
+  'database_unavailable',
 ] as const
 export type ChatRefusalCode = (typeof CHAT_REFUSAL_CODES)[number]
 
@@ -84,6 +86,8 @@ export const API_ERROR_CODES = [
   'too_large',
   'conflict',
   'rate_limited',
+  // 503 SERVICE_UNAVAILABLE: the database cannot be reached right now; nothing changed, try again.
+  'database_unavailable',
   'internal',
 ] as const
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number]

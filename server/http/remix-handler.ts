@@ -71,6 +71,9 @@ async function sendResponse(res: express.Response, response: Response): Promise<
   // Pages and API answers may show clinical text: never kept by a shared workstation's
   // browser or a proxy. A route that means to be cached says so itself.
   if (!response.headers.has('cache-control')) res.setHeader('cache-control', 'no-store')
+  // A page's 503 (its database unreachable, app/utils/outage.server.ts) loses the thrown
+  // response's headers on the way through Remix's error boundary; tell clients when to retry.
+  if (response.status === 503 && !response.headers.has('retry-after')) res.setHeader('retry-after', '5')
   // Server-sent events must leave at once, not when a buffer fills.
   if (/text\/event-stream/i.test(response.headers.get('content-type') ?? '')) res.flushHeaders()
   if (response.body) await writeReadableStreamToWritable(response.body, res)

@@ -12,6 +12,8 @@ import { createRemixHandler } from './remix-handler.ts'
 import { readRequestBodies } from './request-body.ts'
 import { cspNonceOf, securityHeaders } from './security-headers.ts'
 import type { ChatRefusal } from '../chat/events.ts'
+import { recordException, setRequestRoute } from '../telemetry/index.ts'
+import { routeTemplates } from './route-template.ts'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/
 
@@ -26,10 +28,13 @@ export function createApp({ services, build, publicDir }: HttpServerOptions): ex
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', services.config.isProduction ? 1 : false)
+  const templateOf = routeTemplates(build)
 
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id')
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    // Telemetry names the request by its route, not its path (ids) or query (search text).
+    setRequestRoute(req.method, templateOf(req.path), requestId)
     res.locals.requestId = requestId
     res.setHeader('x-request-id', requestId)
     const started = process.hrtime.bigint()
@@ -112,6 +117,7 @@ function lastResort(services: Services): express.ErrorRequestHandler {
     const status = (error as { status?: unknown }).status
     const clientError = typeof status === 'number' && status >= 400 && status < 500
     if (!clientError) {
+      recordException(error)
       services.logger.error(
         { requestId: res.locals.requestId, err: { name: (error as Error)?.name ?? 'unknown' } },
         'unhandled request error',

@@ -12,9 +12,13 @@ import { PermanentJobError, type JobContext } from './context.ts'
 import { failErasureJob, runErasureJob } from './erase-person.ts'
 import { failExportJob, runExportJob } from './export-data.ts'
 import type { JobPayloads } from './queue.ts'
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
+import { recordException, tracer } from '#server/telemetry/index.ts'
+import { recordJob } from '#server/telemetry/metrics.ts'
+import type { CheckState, JobsHealth } from '#server/health/readiness.ts'
 import { startStaleStreamSweep } from './stale-streams.ts'
 
-export interface JobRunner {
+export interface JobRunner extends JobsHealth {
   stop(): Promise<void>
 }
 
@@ -27,6 +31,8 @@ export async function startJobRunner(jobs: JobContext): Promise<JobRunner> {
     migrate: false,
     max: 3,
     application_name: 'clinai-jobs',
+    // While PostgreSQL is unreachable the queue's pool gives up as quickly as the app's.
+    connectionTimeoutMillis: config.database.connectTimeoutMs,
     superviseIntervalSeconds: config.jobs.superviseSeconds,
     monitorIntervalSeconds: config.jobs.superviseSeconds,
   })
@@ -38,36 +44,71 @@ export async function startJobRunner(jobs: JobContext): Promise<JobRunner> {
 
   const options = { pollingIntervalSeconds: config.jobs.pollSeconds, batchSize: 1 }
   await boss.work<JobPayloads['export-data']>(queues.exportData.name, options, ([job]) =>
-    attempt(jobs, job!, queues.exportData.options.retryLimit, runExportJob, failExportJob),
+    measured(job!, () =>
+      attempt(jobs, job!, queues.exportData.options.retryLimit, runExportJob, failExportJob),
+    ),
   )
   await boss.work<JobPayloads['erase-person']>(queues.erasePerson.name, options, ([job]) =>
-    attempt(jobs, job!, queues.erasePerson.options.retryLimit, runErasureJob, failErasureJob),
+    measured(job!, () =>
+      attempt(jobs, job!, queues.erasePerson.options.retryLimit, runErasureJob, failErasureJob),
+    ),
   )
-  await boss.work<JobPayloads['clinic-maintenance']>(
-    queues.clinicMaintenance.name,
-    options,
-    async ([job]) => {
+  await boss.work<JobPayloads['clinic-maintenance']>(queues.clinicMaintenance.name, options, ([job]) =>
+    measured(job!, async () => {
       const { tenantId } = job!.data
       const retention = await applyRetention(jobs.db, tenantId)
       const expired = await expireExports(jobs.db, jobs.storage, tenantId)
       logger.info({ tenantId, ...retention, exportsExpired: expired }, 'clinic maintenance done')
-    },
+    }),
   )
-  await boss.work(queues.maintenanceSweep.name, options, async () => {
-    // One job per clinic; the key makes a second sweep the same day a no-op.
-    const day = new Date().toISOString().slice(0, 10)
-    for (const tenantId of await clinicIds(jobs)) {
-      await boss.send(queues.clinicMaintenance.name, { tenantId }, { singletonKey: `${tenantId}:${day}` })
-    }
-  })
+  await boss.work(queues.maintenanceSweep.name, options, ([job]) =>
+    measured(job!, async () => {
+      // One job per clinic; the key makes a second sweep the same day a no-op.
+      const day = new Date().toISOString().slice(0, 10)
+      for (const tenantId of await clinicIds(jobs)) {
+        await boss.send(queues.clinicMaintenance.name, { tenantId }, { singletonKey: `${tenantId}:${day}` })
+      }
+    }),
+  )
   await boss.schedule(queues.maintenanceSweep.name, config.jobs.maintenanceCron, {}, { tz: 'UTC' })
 
+  let stopped = false
   return {
+    async check(): Promise<CheckState> {
+      if (stopped) return 'stopped'
+      // A round trip on the queue's own pool to the schema the owner installed.
+      return (await boss.schemaVersion()) === null ? 'missing' : 'ok'
+    },
     async stop() {
+      stopped = true
       stopSweep()
       await boss.stop({ graceful: true, timeout: 10_000 })
     },
   }
+}
+
+/** One span and the job metrics per attempt: queue, id and outcome, never the payload. */
+function measured(job: Job<unknown>, work: () => Promise<void>): Promise<void> {
+  return tracer.startActiveSpan(`job ${job.name}`, { kind: SpanKind.CONSUMER }, async (span) => {
+    span.setAttributes({
+      'messaging.system': 'pg-boss',
+      'messaging.destination.name': job.name,
+      'messaging.message.id': job.id,
+      'clinai.job.retry_count': job.retryCount,
+    })
+    const began = performance.now()
+    try {
+      await work()
+      recordJob(job.name, 'completed', performance.now() - began)
+    } catch (error) {
+      recordJob(job.name, 'failed', performance.now() - began)
+      recordException(error)
+      span.setStatus({ code: SpanStatusCode.ERROR })
+      throw error
+    } finally {
+      span.end()
+    }
+  })
 }
 
 async function clinicIds(jobs: JobContext): Promise<string[]> {

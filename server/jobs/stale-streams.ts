@@ -1,12 +1,13 @@
 // The stale-stream sweep: answers left `streaming` by a crashed process end as
-// `interrupted` (server/services/chat/recovery.ts), at start-up and every 15 s after.
+// `interrupted` (server/services/chat/recovery.ts), at start-up and every 3 s after.
 // A timer rather than a queued job: it is cheap, idempotent and safe on every instance at
 // once (rows are taken with SKIP LOCKED), and a cron schedule cannot run it this often.
 import type { Logger } from '#server/logger.ts'
 import type { Database } from '#db/client.ts'
 import { interruptStaleStreams, STALE_STREAM_SECONDS } from '#server/services/chat/recovery.ts'
 
-const SWEEP_EVERY_MS = 15_000
+/** After a crash, a conversation is free again at most STALE_STREAM_SECONDS plus this after its last write. */
+export const SWEEP_EVERY_MS = 3_000
 
 export async function startStaleStreamSweep(db: Database, logger: Logger): Promise<() => void> {
   // A live answer shows a sign of life every few seconds (see STREAM_HEARTBEAT_MS), so one

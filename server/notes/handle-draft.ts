@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { Tx } from '#db/client.ts'
 import { authenticateRequest } from '#server/auth/authenticate.ts'
 import type { Identity } from '#server/auth/identity.ts'
-import { refuse as refuseChat } from '#server/chat/chat-request.ts'
+import { refuse as refuseChat, refusingWhenDatabaseUnavailable } from '#server/chat/chat-request.ts'
 import { createEventStream } from '#server/chat/event-stream.ts'
 import type { ChatInputProblem, DraftRefusalCode } from '#server/contract/codes.ts'
 import type { Services } from '#server/services.ts'
@@ -39,12 +39,25 @@ const refuse = (
   options: { reason?: ChatInputProblem; headers?: Record<string, string>; retryAfterSeconds?: number } = {},
 ) => refuseChat(status, code as Parameters<typeof refuseChat>[1], options)
 
-export async function handleDraftRequest(
+export function handleDraftRequest(
   services: Services,
   request: Request,
   noteId: string | undefined,
   requestId: string,
   /** Aborted when the client goes away (the load context's `clientGone`, not `request.signal`). */
+  clientGone: AbortSignal,
+): Promise<Response> {
+  // While the database is unreachable: 503 `database_unavailable`, as the chat answers it.
+  return refusingWhenDatabaseUnavailable(() =>
+    checkAndDraft(services, request, noteId, requestId, clientGone),
+  )
+}
+
+async function checkAndDraft(
+  services: Services,
+  request: Request,
+  noteId: string | undefined,
+  requestId: string,
   clientGone: AbortSignal,
 ): Promise<Response> {
   if (request.method !== 'POST') {

@@ -2,6 +2,7 @@
 // (server/contract/codes.ts); the error formatter guarantees nothing else reaches a client.
 import { TRPCError } from '@trpc/server'
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc'
+import { isDatabaseUnavailable } from '#db/client.ts'
 import { isApiErrorCode, type ApiErrorCode } from '#server/contract/codes.ts'
 
 const TRPC_CODE: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -37,11 +38,26 @@ const TRPC_CODE: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
   too_large: 'PAYLOAD_TOO_LARGE',
   conflict: 'CONFLICT',
   rate_limited: 'TOO_MANY_REQUESTS',
+  database_unavailable: 'SERVICE_UNAVAILABLE',
   internal: 'INTERNAL_SERVER_ERROR',
 }
 
 export function apiError(code: ApiErrorCode, options: { cause?: unknown } = {}): TRPCError {
   return new TRPCError({ code: TRPC_CODE[code], message: code, cause: options.cause })
+}
+
+/** Seconds a caller waits before trying again while the database is unreachable (`Retry-After`). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5
+
+/**
+ * A failure because the database cannot be reached (after the pool's bounded connect wait)
+ * as 503 `database_unavailable` with Retry-After; anything else unchanged.
+ */
+export function asDatabaseOutage(error: unknown, resHeaders: Headers | undefined): unknown {
+  if (error instanceof TRPCError && error.message === 'database_unavailable') return error
+  if (!isDatabaseUnavailable(error)) return error
+  resHeaders?.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+  return apiError('database_unavailable', { cause: error })
 }
 
 /** The contract's code for any TRPCError: its own when it carries one, else one for its kind. */

@@ -8,7 +8,7 @@ import { z } from 'zod'
 import type { Tx } from '#db/client.ts'
 import type { Identity } from '#server/auth/identity.ts'
 import { fieldErrorsOf } from '#server/contract/validation.ts'
-import { apiError, apiErrorCode } from './errors.ts'
+import { apiError, apiErrorCode, asDatabaseOutage } from './errors.ts'
 import type { TrpcContext } from './context.ts'
 
 export type ProcedureKind = 'public' | 'authed' | 'tenant' | 'admin'
@@ -53,11 +53,25 @@ export const mergeRouters = t.mergeRouters
 export const createCallerFactory = t.createCallerFactory
 export const middleware = t.middleware
 
-export const publicProcedure = t.procedure.meta({ kind: 'public' }).use(({ ctx, next }) => {
-  // A refused credential is a 401 everywhere, not a silent downgrade to anonymous.
-  if (ctx.authFailure) throw apiError('credentials_refused')
-  return next()
+// Outermost: a database that cannot be reached, wherever a procedure or a middleware met it,
+// answers 503 `database_unavailable` (with Retry-After), not a 500.
+const databaseOutages = t.middleware(async ({ ctx, next }) => {
+  const result = await next()
+  if (!result.ok) {
+    const mapped = asDatabaseOutage(result.error.cause ?? result.error, ctx.resHeaders)
+    if (mapped !== (result.error.cause ?? result.error)) throw mapped
+  }
+  return result
 })
+
+export const publicProcedure = t.procedure
+  .use(databaseOutages)
+  .meta({ kind: 'public' })
+  .use(({ ctx, next }) => {
+    // A refused credential is a 401 everywhere, not a silent downgrade to anonymous.
+    if (ctx.authFailure) throw apiError('credentials_refused')
+    return next()
+  })
 
 const requireIdentity = t.middleware(({ ctx, next }) => {
   if (!ctx.identity) throw apiError('unauthenticated')

@@ -35,6 +35,7 @@ import { startLocalPostgres } from '#infra/local/postgres.ts'
 import { createContext } from '#server/trpc/context.ts'
 import { createCaller } from '#server/trpc/root.ts'
 import { searchConversations } from '#server/services/search/search.ts'
+import { PROGRESS_EVERY_MS, STREAM_HEARTBEAT_MS } from '#server/services/generation/generation.ts'
 import { startTestApp } from '#tests/support/app-server.ts'
 import { seedTwoClinics, type FixtureUser } from '#tests/support/fixtures.ts'
 import { freePort } from '#tests/support/free-port.ts'
@@ -143,6 +144,13 @@ try {
     return row!.id
   }
   const cookie = await sessionCookieFor(app.services, fixture.a1)
+  const messageUpdates = async () => {
+    // Statistics reach the shared counters within a second of a transaction's end.
+    await new Promise((resolve) => setTimeout(resolve, 1200))
+    const [row] = await owner<Array<{ updates: string }>>`
+      select n_tup_upd::text as updates from pg_stat_user_tables where relname = 'messages'`
+    return Number(row!.updates)
+  }
 
   // 4 first, on a quiet process. Median of 5 loads each, interleaved.
   const loads: Record<'plain' | 'br', Array<Awaited<ReturnType<typeof workspaceLoad>>>> = {
@@ -241,6 +249,8 @@ try {
       Array.from({ length: streams }, (_, index) => newConversation(people[index % people.length]!)),
     )
     global.gc?.()
+    // Crash safety costs row writes (progress saves, heartbeats): counted from PostgreSQL's statistics.
+    const updatesBefore = await messageUpdates()
     const heapBefore = process.memoryUsage().heapUsed
     let heapPeak = heapBefore
     const sampler = setInterval(() => {
@@ -263,6 +273,14 @@ try {
     const wall = performance.now() - started
     clearInterval(sampler)
     const perStreamKiB = (heapPeak - heapBefore) / streams / 1024
+    const writesPerStreamSecond =
+      ((await messageUpdates()) - updatesBefore) / (totals.reduce((sum, total) => sum + total, 0) / 1000)
+    report(
+      `chat: message row writes per streaming second (${streams}; saves within ${PROGRESS_EVERY_MS} ms, heartbeat ${STREAM_HEARTBEAT_MS / 1000} s)`,
+      `${writesPerStreamSecond.toFixed(2)}`,
+      `≤ ${(1000 / PROGRESS_EVERY_MS + 1).toFixed(0)}`,
+      writesPerStreamSecond <= 1000 / PROGRESS_EVERY_MS + 1,
+    )
     report(
       `chat: ${streams} concurrent streams, wall / one stream`,
       `${(wall / single).toFixed(2)}× (p95 ${ms(p95(totals))})`,

@@ -322,6 +322,9 @@ describe('stopping', () => {
       received += decoder.decode(value, { stream: true })
     }
     controller.abort()
+    // undici follows a fetch's signal only weakly: after that collection the abort alone may not
+    // close this side's connection. Cancelling the body does, as a closed tab would.
+    await reader.cancel().catch(() => {})
 
     const record = simulator.requests[before]!
     const ended = await simulator.waitForRequestEnd(record.id)

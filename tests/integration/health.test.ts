@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StartedApp } from '#server/main.ts'
 import { startTestApp } from '#tests/support/app-server.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
+import { storageEnv } from '#tests/support/storage.ts'
 
 let testDb: TestDatabase
 let app: StartedApp
 
 beforeAll(async () => {
   testDb = await createTestDatabase()
-  app = await startTestApp({ DATABASE_URL: testDb.appUrl })
+  app = await startTestApp({ DATABASE_URL: testDb.appUrl, ...storageEnv(testDb) })
 })
 
 afterAll(async () => {
@@ -40,21 +41,35 @@ describe('GET /health', () => {
 })
 
 describe('GET /ready', () => {
-  it('answers 200 when the database is reachable', async () => {
+  it('answers 200 with the database, the job queue and Blob each named, and nothing else', async () => {
     const response = await fetch(`${app.url}/ready`)
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ status: 'ready', checks: { database: 'ok' } })
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const body = await response.text()
+    expect(JSON.parse(body)).toEqual({ status: 'ready', checks: { database: 'ok', jobs: 'ok', blob: 'ok' } })
+    // No host, account, key or password reaches the answer.
+    for (const secret of [
+      'localhost',
+      '127.0.0.1',
+      'devstoreaccount1',
+      'AccountKey',
+      'test-app',
+      testDb.name,
+    ])
+      expect(body).not.toContain(secret)
   })
 
-  it('answers 503 with a reason while the database is down, and recovers', async () => {
+  it('answers 503 naming the database while it is down, quickly, and recovers', async () => {
     await setConnectionsAllowed(false)
     try {
+      const began = performance.now()
       const down = await fetch(`${app.url}/ready`)
+      expect(performance.now() - began).toBeLessThan(2500)
       expect(down.status).toBe(503)
+      expect(down.headers.get('retry-after')).toBe('5')
       expect(await down.json()).toEqual({
         status: 'unavailable',
-        reason: 'database_unreachable',
-        checks: { database: 'unreachable' },
+        checks: { database: 'unreachable', jobs: 'unreachable', blob: 'ok' },
       })
       // Liveness does not depend on the database.
       expect((await fetch(`${app.url}/health`)).status).toBe(200)
@@ -63,6 +78,37 @@ describe('GET /ready', () => {
     }
     const up = await fetch(`${app.url}/ready`)
     expect(up.status).toBe(200)
+  })
+
+  it('answers 200 degraded when only Blob is unreachable', async () => {
+    const noBlob = await startTestApp({
+      DATABASE_URL: testDb.appUrl,
+      // Nothing listens on port 9 (discard): the account cannot be reached.
+      AZURE_STORAGE_CONNECTION_STRING:
+        'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=' +
+        Buffer.from('not-a-real-key').toString('base64') +
+        ';BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+    })
+    try {
+      const response = await fetch(`${noBlob.url}/ready`)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual({
+        status: 'degraded',
+        checks: { database: 'ok', jobs: 'ok', blob: 'unreachable' },
+      })
+    } finally {
+      await noBlob.close()
+    }
+  })
+
+  it('answers 503 naming the job queue once the runner has stopped', async () => {
+    const stopping = await startTestApp({ DATABASE_URL: testDb.appUrl })
+    await stopping.close()
+    const report = await stopping.services.readiness.check()
+    expect(report).toEqual({
+      status: 'unavailable',
+      checks: { database: 'unreachable', jobs: 'stopped', blob: 'not_configured' },
+    })
   })
 })
 

@@ -152,7 +152,10 @@ describe('the production build', () => {
   it('answers /ready with 200 in production mode', async () => {
     const response = await fetch(`${baseUrl}/ready`)
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ status: 'ready', checks: { database: 'ok' } })
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', jobs: 'ok', blob: 'not_configured' },
+    })
     // Production: the session cookie is __Host- and Secure (see server/auth/sessions.ts).
     const signIn = await fetch(`${baseUrl}/app`, { redirect: 'manual' })
     expect(signIn.status).toBe(302)

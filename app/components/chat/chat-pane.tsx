@@ -36,7 +36,7 @@ export function ChatPane({
   const [announcement, setAnnouncement] = useState('')
   const [stickToBottom, setStickToBottom] = useState(0)
 
-  const { live, refusal, send, stop, clearLive, dismissRefusal } = useChatStream({
+  const { live, refusal, lastRefusal, send, stop, clearLive, dismissRefusal } = useChatStream({
     conversationId: conversation.id,
     onStart: (event) => {
       // The first exchange names the conversation: the tab follows at once.
@@ -113,8 +113,16 @@ export function ChatPane({
       setDraft((current) => (current === '' ? text : current))
       // A "busy" refusal means the stored messages have moved on (another tab, or a stop
       // still being stored): show them as they are.
-      revalidate.current()
+      refreshAfterRefusal()
     }
+  }
+
+  function refreshAfterRefusal() {
+    // Not while the server cannot answer: the reload would fail too, and its error page
+    // would take the text in the box with it.
+    const code = lastRefusal.current?.code
+    if (code === 'database_unavailable' || code === 'network') return
+    revalidate.current()
   }
 
   function regenerate() {
@@ -123,7 +131,7 @@ export function ChatPane({
     const newest = lastStored?.role === 'assistant' ? lastStored.id : null
     setStickToBottom((n) => n + 1)
     void send({ regenerate: true }, newest).then((outcome) => {
-      if (outcome === 'refused') revalidate.current()
+      if (outcome === 'refused') refreshAfterRefusal()
     })
   }
 

@@ -52,7 +52,13 @@ export function useChatStream({
   onSettled: () => void
 }) {
   const [live, setLive] = useState<LiveExchange | null>(null)
-  const [refusal, setRefusal] = useState<Refusal | null>(null)
+  const [refusal, setRefusalState] = useState<Refusal | null>(null)
+  // The latest refusal at once, for the caller that awaits send() (state arrives a render later).
+  const lastRefusal = useRef<Refusal | null>(null)
+  const setRefusal = useCallback((next: Refusal | null) => {
+    lastRefusal.current = next
+    setRefusalState(next)
+  }, [])
   const controller = useRef<AbortController | null>(null)
   const stoppedByUser = useRef(false)
   const callbacks = useRef({ onStart, onSettled })
@@ -134,7 +140,7 @@ export function useChatStream({
   const clearLive = useCallback(() => setLive(null), [])
   const dismissRefusal = useCallback(() => setRefusal(null), [])
 
-  return { live, refusal, send, stop, clearLive, dismissRefusal }
+  return { live, refusal, lastRefusal, send, stop, clearLive, dismissRefusal }
 }
 
 type Patch = Partial<Pick<LiveExchange, 'userMessageId' | 'assistantMessageId' | 'phase' | 'errorCode'>> & {

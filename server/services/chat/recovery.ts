@@ -12,8 +12,11 @@ import { finishSection, staleSections } from '#server/services/notes/draft.ts'
 import { finishExchange } from './exchange.ts'
 
 export { STREAM_HEARTBEAT_MS } from '#server/services/generation/generation.ts'
-/** Three missed heartbeats: the process behind the answer is gone. */
-export const STALE_STREAM_SECONDS = 30
+/**
+ * Five heartbeats missed: the process behind the answer is gone. (Long enough for a short
+ * database outage, during which no heartbeat can be written, not to end live answers.)
+ */
+export const STALE_STREAM_SECONDS = 10
 
 /**
  * The (clinic, clinician) pairs with an answer left `streaming` and untouched for at

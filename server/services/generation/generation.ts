@@ -1,7 +1,8 @@
 // One model generation, run to a terminal state with the guarantees every answer
 // has, whatever it is written for (a chat answer today, a note's section next):
-//   - the text so far is saved at most every PROGRESS_EVERY_MS, so a crash keeps what
-//     was shown, and the row is marked alive every STREAM_HEARTBEAT_MS, so recovery
+//   - text shown to the caller is saved within PROGRESS_EVERY_MS (at most one write per
+//     interval, never one per token), so a crash loses at most that much of what was
+//     shown, and a row with no save for STREAM_HEARTBEAT_MS is marked alive, so recovery
 //     elsewhere knows it is still being written;
 //   - aborting `signal` (the client went away, Stop) hangs up on the model at once and
 //     ends it `stopped` with its text;
@@ -18,13 +19,23 @@ import { LlmAbortedError, LlmError, type Llm, type PromptMessage } from '#server
 import { estimateTokens } from '#server/llm/prompt.ts'
 import type { Logger } from '#server/logger.ts'
 import { tracer } from '#server/telemetry/index.ts'
+import { recordGeneration } from '#server/telemetry/metrics.ts'
 
-/** The partial text is saved at most this often, so a crash keeps what was shown. */
-export const PROGRESS_EVERY_MS = 1_000
-/** How often a live generation marks its row as alive (see services/chat/recovery.ts). */
-export const STREAM_HEARTBEAT_MS = 10_000
-/** Attempts at storing the ending before giving up (the sweep then ends it as interrupted). */
-const FINISH_ATTEMPTS = 3
+/**
+ * Text shown to the caller is saved within this long (one write per interval at most), so
+ * a crash (kill -9) loses at most this much of what was shown.
+ */
+export const PROGRESS_EVERY_MS = 500
+/**
+ * A live generation's row is written at least this often (a progress save, else a
+ * heartbeat), so recovery elsewhere can tell it from a crashed one (services/chat/recovery.ts).
+ */
+export const STREAM_HEARTBEAT_MS = 2_000
+/**
+ * Waits between attempts at storing the ending (about 10 s in all, so a database restart
+ * during an answer still stores it); after the last the sweep ends it as interrupted.
+ */
+const FINISH_RETRY_DELAYS_MS = [250, 500, 1000, 2000, 2000, 2000, 2000]
 
 export type Ending =
   | { status: 'complete'; finishReason: string }
@@ -141,13 +152,26 @@ function generate(request: GenerationRequest): Promise<GenerationResult> {
       'gen_ai.request.model': request.deployment,
       ...request.telemetry.attributes,
     })
+    // Progress saves count as signs of life; the heartbeat writes only when none came.
+    const writes = { last: performance.now() }
     const alive = setInterval(() => {
+      if (performance.now() - writes.last < STREAM_HEARTBEAT_MS / 2) return
+      writes.last = performance.now()
       request.store.saveProgress().catch(() => {})
-    }, STREAM_HEARTBEAT_MS)
+    }, STREAM_HEARTBEAT_MS / 2)
     try {
-      const outcome = await streamModel(request, signal)
+      const outcome = await streamModel(request, signal, writes)
       clearInterval(alive)
       record(span, outcome)
+      recordGeneration({
+        generation: request.telemetry.span,
+        tenantId: String(request.telemetry.attributes['clinai.tenant_id'] ?? 'unknown'),
+        model: request.deployment,
+        promptTokens: outcome.usage.promptTokens,
+        completionTokens: outcome.usage.completionTokens,
+        outcome: outcome.ending.status === 'error' ? outcome.ending.code : outcome.ending.status,
+        timeToFirstTokenMs: outcome.timeToFirstTokenMs,
+      })
       try {
         await finishWithRetry(request, outcome)
       } catch (error) {
@@ -184,13 +208,27 @@ function generate(request: GenerationRequest): Promise<GenerationResult> {
   })
 }
 
-async function streamModel(request: GenerationRequest, signal: AbortSignal): Promise<GenerationOutcome> {
+async function streamModel(
+  request: GenerationRequest,
+  signal: AbortSignal,
+  writes: { last: number },
+): Promise<GenerationOutcome> {
   const { llm, store } = request
   const startedAt = performance.now()
   let content = ''
   let saved = ''
   let savedAt = startedAt
   let saving: Promise<void> = Promise.resolve()
+  let pending: NodeJS.Timeout | undefined
+  const save = () => {
+    pending = undefined
+    if (content === saved) return
+    savedAt = writes.last = performance.now()
+    saved = content
+    const snapshot = content
+    // One save at a time, in order; a failed save only loses progress, never the answer.
+    saving = saving.then(() => store.saveProgress(snapshot)).catch(() => {})
+  }
   let finishReason: string | null = null
   let reported: { promptTokens: number; completionTokens: number } | null = null
   let firstTokenAt: number | null = null
@@ -206,14 +244,10 @@ async function streamModel(request: GenerationRequest, signal: AbortSignal): Pro
         firstTokenAt ??= performance.now()
         content += event.text
         request.onDelta(event.text)
-        const now = performance.now()
-        if (now - savedAt >= PROGRESS_EVERY_MS && content !== saved) {
-          savedAt = now
-          saved = content
-          const snapshot = content
-          // One save at a time, in order; a failed save only loses progress, never the answer.
-          saving = saving.then(() => store.saveProgress(snapshot)).catch(() => {})
-        }
+        const since = performance.now() - savedAt
+        // Now, or when the interval is up (so text shown before a pause is saved too).
+        if (since >= PROGRESS_EVERY_MS) save()
+        else pending ??= setTimeout(save, PROGRESS_EVERY_MS - since)
       } else if (event.type === 'finish') {
         finishReason = event.finishReason
       } else {
@@ -233,6 +267,7 @@ async function streamModel(request: GenerationRequest, signal: AbortSignal): Pro
       ending = { status: 'error', code: 'model_unavailable' }
     }
   }
+  clearTimeout(pending)
   await saving
 
   // Upstream usage when it came; otherwise an estimate, marked as such. Nothing is
@@ -280,12 +315,13 @@ async function finishWithRetry(request: GenerationRequest, outcome: GenerationOu
       await request.store.finish(outcome)
       return
     } catch (error) {
-      if (attempt >= FINISH_ATTEMPTS) throw error
+      const delay = FINISH_RETRY_DELAYS_MS[attempt - 1]
+      if (delay === undefined) throw error
       request.logger.warn(
         { ...request.telemetry.log, attempt },
         `retrying to store a ${request.telemetry.what}`,
       )
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+      await new Promise((resolve) => setTimeout(resolve, delay))
     }
   }
 }

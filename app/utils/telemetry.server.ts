@@ -1,0 +1,2 @@
+// Bridge: exceptions that reach Remix's handleError go to telemetry by kind only.
+export { recordException } from '#server/telemetry/index.ts'
