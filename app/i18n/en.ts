@@ -20,11 +20,28 @@ export const en = {
   home: {
     intro:
       'The AI assistant for clinics: chat about your work, keep conversations in folders, draft consultation notes. Each clinic’s data stays its own.',
+    headline: 'The AI assistant for your clinic',
     signIn: 'Sign in',
-    status: 'Status',
-    ready: 'Ready: the database is reachable.',
-    starting: 'Starting: the database is not reachable yet.',
+    signInAgain: 'Sign in again',
+    signInHint: 'With your clinic’s account.',
     signedOut: 'You are signed out.',
+    signedOutText: 'Your session has ended on this device. Sign in again to continue where you left off.',
+    featuresLabel: 'What ClinAI does',
+    features: {
+      chat: {
+        title: 'Think a case through',
+        text: 'Ask the assistant about your work. Answers stream in as they are written, and every conversation is kept in your folders, searchable.',
+      },
+      notes: {
+        title: 'Draft consultation notes',
+        text: 'From your jottings to a structured note (SOAP, DAP, BIRP or your clinic’s own template) that you edit, sign and export.',
+      },
+      privacy: {
+        title: 'Health data stays private',
+        text: 'Your conversations and notes are yours alone: not even your clinic’s admins read them, and no other clinic ever sees a thing.',
+      },
+    },
+    footer: 'ClinAI · an assistant for clinicians. It does not replace clinical judgement.',
   },
   errors: {
     notFoundTitle: 'Not found',
@@ -65,6 +82,8 @@ export const en = {
     tryAgain: 'Try again',
   },
   workspace: {
+    skipToMessage: 'Skip to the message box',
+    skipToMain: 'Skip to the main content',
     openMenu: 'Open menu',
     closeMenu: 'Close menu',
     sidebar: 'Workspace',
@@ -112,6 +131,7 @@ export const en = {
     loadMore: 'Load more',
     loading: 'Loading…',
     inFolder: 'in folder ',
+    lastActive: 'last active',
     actions: 'Conversation actions: {{title}}',
     rename: 'Rename…',
     moveTo: 'Move to folder',
@@ -145,6 +165,8 @@ export const en = {
     signOut: 'Sign out',
     language: 'Language',
     languageFollowClinic: 'Clinic default ({{language}})',
+    theme: 'Theme',
+    themes: { system: 'As on this device', light: 'Light', dark: 'Dark' },
     languageSaved: 'Language changed.',
   },
   languages: { de: 'Deutsch', en: 'English' },
@@ -361,6 +383,9 @@ export const en = {
     counter: '{{length}} / {{max}}',
     copy: 'Copy',
     copyWhat: { message: 'message', answer: 'answer', code: 'code' },
+    copyChoices: 'Ways to copy the {{what}}',
+    copyPlain: 'Copy as plain text',
+    copyMarkdown: 'Copy as Markdown',
     copied: 'Copied',
     copyFailed: 'Copy failed',
     copiedAnnounce: '{{what}} copied to the clipboard',

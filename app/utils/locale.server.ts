@@ -1,21 +1,29 @@
-// Bridge: the language of this request's pages (see app/i18n/locale.ts for the order).
+// Bridge: the language and theme of this request's pages (see app/i18n/locale.ts for the order).
 import type { AppLoadContext } from '@remix-run/node'
 import { resolveLocale } from '#app/i18n/locale.ts'
+import type { Theme } from '#app/i18n/preferences.ts'
 import type { Locale } from '#app/i18n/resources.ts'
 import { getMe } from '#server/services/users/me.ts'
 import { getIdentity } from './auth.server.ts'
 
-export async function requestLocale(request: Request, context: AppLoadContext): Promise<Locale> {
+/** The language and the theme of this request's pages; signed out, the theme follows the device. */
+export async function requestPreferences(
+  request: Request,
+  context: AppLoadContext,
+): Promise<{ locale: Locale; theme: Theme }> {
   const acceptLanguage = request.headers.get('accept-language')
   const identity = await getIdentity(request, context)
-  if (!identity) return resolveLocale({ acceptLanguage })
+  if (!identity) return { locale: resolveLocale({ acceptLanguage }), theme: 'system' }
   const me = await context.services.db.withTenant(
     { tenantId: identity.tenantId, userId: identity.userId, role: identity.role },
     (tx) => getMe(tx, identity),
   )
-  return resolveLocale({
-    userLocale: me?.user.locale,
-    clinicLocale: me?.clinic.defaultLocale,
-    acceptLanguage,
-  })
+  return {
+    locale: resolveLocale({
+      userLocale: me?.user.locale,
+      clinicLocale: me?.clinic.defaultLocale,
+      acceptLanguage,
+    }),
+    theme: me?.user.theme ?? 'system',
+  }
 }
