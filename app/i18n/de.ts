@@ -20,7 +20,7 @@ export const de: Catalog = {
   },
   home: {
     intro:
-      'Der KI-Assistent für Praxen und Kliniken: über die Arbeit sprechen, Unterhaltungen in Ordnern ablegen, Berichte entwerfen. Die Daten jeder Praxis bleiben ihre eigenen.',
+      'Sprechen Sie Ihre Arbeit mit einem Assistenten durch, legen Sie Unterhaltungen in Ordnern ab und machen Sie aus Stichworten Sitzungsnotizen. Gebaut für Praxen und Kliniken in Deutschland; die Daten jeder Praxis bleiben ihre eigenen.',
     headline: 'Der KI-Assistent für Ihre Praxis',
     signIn: 'Anmelden',
     signInAgain: 'Erneut anmelden',
@@ -138,7 +138,7 @@ export const de: Catalog = {
     loadMore: 'Mehr laden',
     loading: 'Wird geladen …',
     inFolder: 'im Ordner ',
-    lastActive: 'zuletzt aktiv',
+    lastActive: 'Zuletzt aktiv',
     actions: 'Aktionen der Unterhaltung: {{title}}',
     rename: 'Umbenennen …',
     moveTo: 'In Ordner verschieben',

@@ -19,7 +19,7 @@ export const en = {
   },
   home: {
     intro:
-      'The AI assistant for clinics: chat about your work, keep conversations in folders, draft consultation notes. Each clinic’s data stays its own.',
+      'Talk your work through with an assistant, keep the conversations in folders and turn your jottings into consultation notes. Built for clinics in Germany, with each clinic’s data kept its own.',
     headline: 'The AI assistant for your clinic',
     signIn: 'Sign in',
     signInAgain: 'Sign in again',
@@ -131,7 +131,7 @@ export const en = {
     loadMore: 'Load more',
     loading: 'Loading…',
     inFolder: 'in folder ',
-    lastActive: 'last active',
+    lastActive: 'Last active',
     actions: 'Conversation actions: {{title}}',
     rename: 'Rename…',
     moveTo: 'Move to folder',

@@ -26,11 +26,8 @@ export default function Index() {
   const features = ['chat', 'notes', 'privacy'] as const
   return (
     <div className="flex min-h-screen flex-col bg-slate-50 dark:bg-slate-950">
-      <header className="mx-auto flex w-full max-w-5xl items-center justify-between px-5 py-5">
+      <header className="mx-auto w-full max-w-5xl px-5 py-5">
         <Logo wordmark />
-        <a href={SIGN_IN} className="text-sm font-semibold text-blue-700 underline dark:text-blue-300">
-          {t('home.signIn')}
-        </a>
       </header>
       <main className="mx-auto w-full max-w-5xl flex-1 px-5 pb-12">
         {signedOut ? (

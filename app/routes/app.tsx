@@ -11,6 +11,7 @@ import { BudgetBanner } from '#app/components/settings/budget-banner.tsx'
 import { Sidebar } from '#app/components/workspace/sidebar.tsx'
 import { MAIN_ID, SkipLink } from '#app/components/workspace/skip-link.tsx'
 import { CloseIcon, MenuIcon } from '#app/components/ui/icons.tsx'
+import { Logo } from '#app/components/ui/logo.tsx'
 import { button, cx } from '#app/components/ui/styles.ts'
 import type { Refusal } from '#app/utils/refusal.ts'
 import { safeReturnPath } from '#app/utils/return-path.server.ts'
@@ -179,8 +180,8 @@ export default function Workspace() {
         )}
       >
         <div className="flex h-14 shrink-0 items-center justify-between gap-2 px-4">
-          <Link to="/app" className="rounded text-lg font-semibold tracking-tight">
-            ClinAI
+          <Link to="/app" className="rounded-lg">
+            <Logo wordmark small />
           </Link>
           <button
             ref={closeButton}

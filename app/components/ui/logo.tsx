@@ -3,12 +3,20 @@
 // from the theme. With `wordmark` the name follows it.
 import { cx } from './styles.ts'
 
-export function Logo({ className, wordmark = false }: { className?: string; wordmark?: boolean }) {
+export function Logo({
+  className,
+  wordmark = false,
+  small = false,
+}: {
+  className?: string
+  wordmark?: boolean
+  small?: boolean
+}) {
   return (
     <span className={cx('inline-flex items-center gap-2.5', className)}>
       <svg
         viewBox="0 0 32 32"
-        className="h-9 w-9 shrink-0"
+        className={cx('shrink-0', small ? 'h-7 w-7' : 'h-9 w-9')}
         role={wordmark ? undefined : 'img'}
         aria-hidden={wordmark || undefined}
         aria-label={wordmark ? undefined : 'ClinAI'}
@@ -20,7 +28,9 @@ export function Logo({ className, wordmark = false }: { className?: string; word
         />
         <path d="M14.6 9.5h2.8v3h3v2.8h-3v3h-2.8v-3h-3v-2.8h3z" fill="#1d4ed8" />
       </svg>
-      {wordmark ? <span className="text-xl font-semibold tracking-tight">ClinAI</span> : null}
+      {wordmark ? (
+        <span className={cx('font-semibold tracking-tight', small ? 'text-lg' : 'text-xl')}>ClinAI</span>
+      ) : null}
     </span>
   )
 }

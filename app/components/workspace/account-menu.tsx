@@ -57,7 +57,11 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
             side="top"
             align="start"
             sideOffset={6}
-            className={cx(menu.content, 'w-80 p-2')}
+            // It grows with the theme and language choices: it scrolls rather than leave a short window.
+            className={cx(
+              menu.content,
+              'max-h-[var(--radix-dropdown-menu-content-available-height)] w-80 overflow-y-auto p-2',
+            )}
             // The facts above the items are not items: screen readers hear them as the menu's description.
             aria-describedby="account-who account-usage"
           >

@@ -151,6 +151,7 @@ function ConversationRow({
       <div className="flex items-center gap-1">
         <NavLink
           to={`${href}${sidebarSearch(view)}`}
+          aria-describedby={`last-active-${id}`}
           className={({ isActive }) =>
             cx(
               'block min-w-0 flex-1 rounded-md px-2 py-1.5 text-sm',
@@ -162,9 +163,12 @@ function ConversationRow({
         >
           <span className="block truncate">{title}</span>
           <span className="block truncate text-xs font-normal text-slate-600 dark:text-slate-300">
+            {/* The link's description, not its name: a conversation is still found by its title alone. */}
             <time
+              id={`last-active-${id}`}
               dateTime={conversation.lastMessageAt}
               title={format.dateTime(conversation.lastMessageAt)}
+              aria-hidden="true"
               data-testid="last-active"
             >
               <span className="sr-only">{t('conversations.lastActive')} </span>

@@ -213,6 +213,10 @@ export function withoutMarkdown(snippet: Snippet): Snippet {
     at = end
   }
   marked += snippet.text.slice(at)
-  const plain = toPlainText(marked).replace(/\s+/g, ' ')
+  const plain = toPlainText(marked)
+    // A window cuts through a link: "[Leitlinie](https://exa" at its end, "tlinie](https://…)" at its start.
+    .replace(/\[([^\]]*)\]\([^)]*$/, '$1')
+    .replace(/^([^[\]]*)\]\([^)]*\)/, '$1')
+    .replace(/\s+/g, ' ')
   return parseHeadline(plain)
 }
