@@ -29,6 +29,9 @@ import { startLocalAzurite } from './azurite.ts'
 import { startIdentityProvider } from './identity-provider.ts'
 import { LocalPostgresError, postgresRunningIn, startLocalPostgres } from './postgres.ts'
 
+/** A refusal of the launcher's own, already worded for the terminal. */
+class LaunchError extends Error {}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const dataDir = path.resolve(root, process.env.CLINAI_DATA_DIR ?? '.data')
 const pgPort = Number(process.env.CLINAI_PG_PORT ?? localDefaults.postgresPort)
@@ -44,6 +47,22 @@ if (process.env.NODE_ENV === 'production') {
 }
 
 const watch = process.argv.includes('--watch')
+
+if (!watch) {
+  // Without --watch this serves the last `npm run build`. `npm run dev` leaves a development
+  // build behind, and serving that here (as the browser tests do) would test something else.
+  const mode = await import('#build/index.js').then(
+    (build: { mode?: string }) => build.mode,
+    () => 'missing',
+  )
+  if (mode !== 'production') {
+    console.error(
+      `[dev] could not start: ${mode === 'missing' ? 'there is no build/ yet' : 'build/ holds the development build that `npm run dev` writes'}; ` +
+        'run `npm run build` first, or `npm run dev` to build and watch.',
+    )
+    process.exit(1)
+  }
+}
 
 if (process.env.CLINAI_FRESH === '1') {
   // Never delete the data of a launcher that is still running on it.
@@ -159,7 +178,7 @@ try {
 
 /** What went wrong, said so that the person at the terminal knows what to do. */
 function describe(error: unknown): string {
-  if (error instanceof LocalPostgresError) return error.message
+  if (error instanceof LocalPostgresError || error instanceof LaunchError) return error.message
   const code = (error as NodeJS.ErrnoException | null)?.code
   if (code === 'EADDRINUSE') {
     const port = (error as { port?: number }).port
@@ -244,7 +263,7 @@ function track(child: ChildProcess, name: string): ChildProcess {
 async function waitForHealth(server: ChildProcess) {
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error('the server stopped while starting')
+    if (server.exitCode !== null) throw new LaunchError('the server stopped while starting (see above)')
     const up = await fetch(`http://localhost:${appPort}/health`).then(
       (response) => response.ok,
       () => false,
@@ -252,5 +271,5 @@ async function waitForHealth(server: ChildProcess) {
     if (up) return
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
-  throw new Error(`the server did not answer on port ${appPort} within two minutes`)
+  throw new LaunchError(`the server did not answer on port ${appPort} within two minutes`)
 }

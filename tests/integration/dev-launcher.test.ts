@@ -53,8 +53,8 @@ describe('the dev launcher on a data folder in use', () => {
     expect(message).toContain('CLINAI_DATA_DIR=')
   })
 
-  it('says the same from `npm run dev` and exits 1, where it printed "undefined" before', async () => {
-    const result = await run(process.execPath, ['--import', 'tsx', 'infra/local/dev.ts'], {
+  it('says the same from `npm run dev` (the launcher with --watch) and exits 1, where it printed "undefined" before', async () => {
+    const result = await run(process.execPath, ['--import', 'tsx', 'infra/local/dev.ts', '--watch'], {
       cwd: root,
       env: {
         ...process.env,
@@ -82,7 +82,7 @@ describe('the dev launcher on a data folder in use', () => {
   }, 90_000)
 
   it('refuses CLINAI_FRESH=1 on a folder in use instead of deleting it', async () => {
-    const result = await run(process.execPath, ['--import', 'tsx', 'infra/local/dev.ts'], {
+    const result = await run(process.execPath, ['--import', 'tsx', 'infra/local/dev.ts', '--watch'], {
       cwd: root,
       env: { ...process.env, CLINAI_DATA_DIR: dataDir, CLINAI_FRESH: '1', PORT: String(await freePort()) },
       timeout: 60_000,
