@@ -18,6 +18,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runMigrations } from '#db/migrate.ts'
@@ -196,6 +197,12 @@ function describe(error: unknown): string {
  * its code or that build changes. The stand-ins above stay up throughout.
  */
 async function serveWatching() {
+  // The server listens in a child; a port taken by another server would pass its health check.
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen(appPort, () => probe.close(() => resolve()))
+  })
   const require = createRequire(import.meta.url)
   const remixCli = require.resolve('@remix-run/dev/dist/cli.js')
   const tsxCli = require.resolve('tsx/cli')
