@@ -3,6 +3,7 @@
 // text (Markdown as a choice), search snippets without Markdown, the skip link, when each
 // conversation was last active, the theme choice surviving a reload, and the content
 // filter's notice without empty space above it.
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page, type TestInfo } from '@playwright/test'
 import { demoClinics } from '#infra/local/demo-accounts.ts'
 import { demoAccount, ownerDatabase, providerInteraction } from './support.ts'
@@ -28,6 +29,15 @@ const ANSWER_AS_TEXT = [
   '',
   'Mehr in der Leitlinie (https://example.org/leitlinie).',
 ].join('\n')
+
+async function expectNoSeriousAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze()
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(serious.map((v) => ({ rule: v.id, targets: v.nodes.map((node) => node.target.join(' ')) }))).toEqual(
+    [],
+  )
+  expect(results.passes.length).toBeGreaterThan(10)
+}
 
 async function shoot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`)
@@ -98,8 +108,13 @@ test.describe('signed out', () => {
             .first()
             .evaluate((node) => getComputedStyle(node).backgroundColor)
           expect(background).toBe(colorScheme === 'dark' ? 'rgb(2, 6, 23)' : 'rgb(248, 250, 252)')
+          await expectNoSeriousAxeViolations(page)
           await shoot(page, testInfo, `landing-${locale}-${colorScheme}`)
         }
+        // At phone width the cards stack under the sign-in.
+        await page.setViewportSize({ width: 390, height: 844 })
+        await expect(page.getByRole('link', { name: en ? 'Sign in' : 'Anmelden' })).toBeInViewport()
+        await shoot(page, testInfo, `landing-${locale}-dark-phone`)
         const icon = await page.locator('link[rel="icon"]').getAttribute('href')
         const favicon = await page.request.get(icon!)
         expect(favicon.status()).toBe(200)
@@ -136,6 +151,7 @@ test.describe('signed out', () => {
     await expect(page).toHaveURL(/\/\?signedOut=1$/)
     await expect(page.getByRole('status')).toContainText('You are signed out.')
     await expect(page.getByRole('link', { name: 'Sign in again' })).toBeVisible()
+    await expectNoSeriousAxeViolations(page)
     await shoot(page, testInfo, 'signed-out-en')
     // The session is gone: the workspace asks for a sign-in again.
     await page.goto('/app')
