@@ -14,7 +14,8 @@ import { useEffect, useMemo, type ReactNode } from 'react'
 import { I18nextProvider, useTranslation } from 'react-i18next'
 import { createI18n } from '#app/i18n/instance.ts'
 import { DEFAULT_LOCALE, isLocale } from '#app/i18n/resources.ts'
-import { requestLocale } from '#app/utils/locale.server.ts'
+import { isTheme } from '#app/i18n/preferences.ts'
+import { requestPreferences } from '#app/utils/locale.server.ts'
 import tailwind from './styles/tailwind.css'
 import { useNonce } from './utils/nonce.ts'
 
@@ -26,27 +27,32 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: 'ClinAI' }]
 
 /**
- * The page's language, decided on the server for the first byte, and the time that
- * relative dates count from, so the server and the browser render them alike.
+ * The page's language and theme, decided on the server for the first byte (no flash of the
+ * other theme on reload), and the time that relative dates count from, so the server and
+ * the browser render them alike.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return { locale: await requestLocale(request, context), now: Date.now() }
+  return { ...(await requestPreferences(request, context)), now: Date.now() }
 }
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
-  const stored = useRouteLoaderData<typeof loader>('root')?.locale ?? DEFAULT_LOCALE
-  // A language just chosen in the account menu shows at once, before the loaders confirm it.
-  const chosen = useFetcher({ key: 'preferences' }).formData?.get('locale')
-  const locale = isLocale(chosen) ? chosen : stored
+  const root = useRouteLoaderData<typeof loader>('root')
+  // A language or theme just chosen in the account menu shows at once, before the loaders confirm it.
+  const pending = useFetcher({ key: 'preferences' }).formData
+  const chosen = pending?.get('locale')
+  const locale = isLocale(chosen) ? chosen : (root?.locale ?? DEFAULT_LOCALE)
+  const chosenTheme = pending?.get('theme')
+  const theme = isTheme(chosenTheme) ? chosenTheme : (root?.theme ?? 'system')
   // One instance per language: switching languages swaps it, and every text follows without a reload.
   const i18n = useMemo(() => createI18n(locale), [locale])
   return (
-    <html lang={locale}>
+    // data-theme drives Tailwind's dark variant (tailwind.config.ts); `system` follows the device.
+    <html lang={locale} data-theme={theme} style={{ colorScheme: theme === 'system' ? 'light dark' : theme }}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
+        <meta name="color-scheme" content={theme === 'system' ? 'light dark' : theme} />
         <Meta />
         <Links />
       </head>

@@ -46,8 +46,12 @@ export async function installJobQueues(ownerUrl: string): Promise<void> {
   await boss.start()
   try {
     for (const { name, options } of Object.values(queues)) {
-      if (await boss.getQueue(name)) await boss.updateQueue(name, options)
-      else await boss.createQueue(name, options)
+      if (await boss.getQueue(name)) {
+        // pg-boss fixes a queue's policy when it is created and refuses to be told it again,
+        // so a database migrated before (every `npm run dev` after the first) updates the rest.
+        const { policy: _fixed, ...changeable } = options as Omit<Queue, 'name'>
+        await boss.updateQueue(name, changeable)
+      } else await boss.createQueue(name, options)
     }
   } finally {
     await boss.stop({ graceful: false })

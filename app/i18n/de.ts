@@ -20,12 +20,30 @@ export const de: Catalog = {
   },
   home: {
     intro:
-      'Der KI-Assistent für Praxen und Kliniken: über die Arbeit sprechen, Unterhaltungen in Ordnern ablegen, Berichte entwerfen. Die Daten jeder Praxis bleiben ihre eigenen.',
+      'Sprechen Sie Ihre Arbeit mit einem Assistenten durch, legen Sie Unterhaltungen in Ordnern ab und machen Sie aus Stichworten Sitzungsnotizen. Gebaut für Praxen und Kliniken in Deutschland; die Daten jeder Praxis bleiben ihre eigenen.',
+    headline: 'Der KI-Assistent für Ihre Praxis',
     signIn: 'Anmelden',
-    status: 'Status',
-    ready: 'Bereit: Die Datenbank ist erreichbar.',
-    starting: 'Startet: Die Datenbank ist noch nicht erreichbar.',
+    signInAgain: 'Erneut anmelden',
+    signInHint: 'Mit dem Konto Ihrer Praxis.',
     signedOut: 'Sie sind abgemeldet.',
+    signedOutText:
+      'Ihre Sitzung auf diesem Gerät ist beendet. Melden Sie sich erneut an, um dort weiterzumachen, wo Sie aufgehört haben.',
+    featuresLabel: 'Was ClinAI kann',
+    features: {
+      chat: {
+        title: 'Einen Fall durchdenken',
+        text: 'Fragen Sie den Assistenten zu Ihrer Arbeit. Antworten erscheinen, während sie geschrieben werden, und jede Unterhaltung bleibt in Ihren Ordnern, durchsuchbar.',
+      },
+      notes: {
+        title: 'Sitzungsnotizen entwerfen',
+        text: 'Aus Ihren Stichworten eine gegliederte Notiz (SOAP, DAP, BIRP oder die Vorlage Ihrer Praxis), die Sie bearbeiten, unterschreiben und exportieren.',
+      },
+      privacy: {
+        title: 'Gesundheitsdaten bleiben vertraulich',
+        text: 'Ihre Unterhaltungen und Notizen gehören Ihnen allein: Nicht einmal die Administration Ihrer Praxis liest sie, und keine andere Praxis sieht je etwas davon.',
+      },
+    },
+    footer: 'ClinAI · ein Assistent für Behandelnde. Er ersetzt nicht das fachliche Urteil.',
   },
   errors: {
     notFoundTitle: 'Nicht gefunden',
@@ -72,6 +90,8 @@ export const de: Catalog = {
     tryAgain: 'Noch einmal versuchen',
   },
   workspace: {
+    skipToMessage: 'Zum Nachrichtenfeld springen',
+    skipToMain: 'Zum Hauptinhalt springen',
     openMenu: 'Menü öffnen',
     closeMenu: 'Menü schließen',
     sidebar: 'Arbeitsbereich',
@@ -122,6 +142,7 @@ export const de: Catalog = {
     loadMore: 'Mehr laden',
     loading: 'Wird geladen …',
     inFolder: 'im Ordner ',
+    lastActive: 'Zuletzt aktiv',
     actions: 'Aktionen der Unterhaltung: {{title}}',
     rename: 'Umbenennen …',
     moveTo: 'In Ordner verschieben',
@@ -156,6 +177,8 @@ export const de: Catalog = {
     signOut: 'Abmelden',
     language: 'Sprache',
     languageFollowClinic: 'Wie die Praxis ({{language}})',
+    theme: 'Darstellung',
+    themes: { system: 'Wie auf diesem Gerät', light: 'Hell', dark: 'Dunkel' },
     languageSaved: 'Sprache geändert.',
   },
   languages: { de: 'Deutsch', en: 'English' },
@@ -384,6 +407,9 @@ export const de: Catalog = {
     counter: '{{length}} / {{max}}',
     copy: 'Kopieren',
     copyWhat: { message: 'Nachricht', answer: 'Antwort', code: 'Code' },
+    copyChoices: 'Weitere Arten, die {{what}} zu kopieren',
+    copyPlain: 'Als reinen Text kopieren',
+    copyMarkdown: 'Als Markdown kopieren',
     copied: 'Kopiert',
     copyFailed: 'Kopieren fehlgeschlagen',
     copiedAnnounce: '{{what}} in die Zwischenablage kopiert',

@@ -1,4 +1,4 @@
-// The signed-in person's preferences (today: the language), stored through the same
+// The signed-in person's preferences (the language, the theme), stored through the same
 // tRPC procedure a script would call. The account menu posts here with a fetcher and
 // the page follows without a reload; a plain form with `redirectTo` works without JavaScript.
 import type { ActionFunctionArgs } from '@remix-run/node'
@@ -14,11 +14,16 @@ export type PreferencesActionResult = { ok: true } | Refusal
 export async function action({ request, context }: ActionFunctionArgs) {
   const { caller } = await getCaller(request, context)
   const form = await readForm(request)
-  const value = form.get('locale')
-  // "clinic" (or nothing) follows the clinic's default language.
-  const locale = isLocale(value) ? value : value === 'clinic' || value === null ? null : value
+  // Only the preferences the form carries change. A language of "clinic" follows the clinic's default.
+  const change: Record<string, unknown> = {}
+  if (form.has('locale')) {
+    const value = form.get('locale')
+    change.locale = isLocale(value) ? value : value === 'clinic' ? null : value
+  }
+  if (form.has('theme')) change.theme = form.get('theme')
   try {
-    await caller.me.updatePreferences({ locale: locale as 'de' | 'en' | null })
+    // The procedure's schema checks the values (an unknown one answers invalid_input).
+    await caller.me.updatePreferences(change as Parameters<typeof caller.me.updatePreferences>[0])
   } catch (error) {
     const refusal = toRefusal(error, request)
     return json<PreferencesActionResult>(refusal, { status: refusal.status })

@@ -9,7 +9,9 @@ import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { BudgetBanner } from '#app/components/settings/budget-banner.tsx'
 import { Sidebar } from '#app/components/workspace/sidebar.tsx'
+import { MAIN_ID, SkipLink } from '#app/components/workspace/skip-link.tsx'
 import { CloseIcon, MenuIcon } from '#app/components/ui/icons.tsx'
+import { Logo } from '#app/components/ui/logo.tsx'
 import { button, cx } from '#app/components/ui/styles.ts'
 import type { Refusal } from '#app/utils/refusal.ts'
 import { safeReturnPath } from '#app/utils/return-path.server.ts'
@@ -149,6 +151,7 @@ export default function Workspace() {
   const busy = navigation.state !== 'idle'
   return (
     <div className="flex h-dvh flex-col sm:flex-row">
+      <SkipLink />
       <header
         className={cx(
           'flex h-14 shrink-0 items-center gap-2 border-b border-slate-200 px-3 dark:border-slate-800 sm:hidden',
@@ -177,8 +180,8 @@ export default function Workspace() {
         )}
       >
         <div className="flex h-14 shrink-0 items-center justify-between gap-2 px-4">
-          <Link to="/app" className="rounded text-lg font-semibold tracking-tight">
-            ClinAI
+          <Link to="/app" className="rounded-lg">
+            <Logo wordmark small />
           </Link>
           <button
             ref={closeButton}
@@ -193,8 +196,10 @@ export default function Workspace() {
         <Sidebar data={data} />
       </aside>
       <main
+        id={MAIN_ID}
+        tabIndex={-1}
         className={cx(
-          'relative min-h-0 min-w-0 flex-1 flex-col overflow-y-auto sm:flex',
+          'relative min-h-0 min-w-0 flex-1 flex-col overflow-y-auto outline-none sm:flex',
           sidebarOpen ? 'hidden' : 'flex',
         )}
         aria-busy={busy}

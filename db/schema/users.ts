@@ -15,6 +15,8 @@ import { tenants } from './tenants.ts'
 
 export const userRole = pgEnum('user_role', ['therapist', 'admin'])
 export const userStatus = pgEnum('user_status', ['active', 'disabled'])
+/** How the pages look: as the device is set (system), or always light or dark. */
+export const userTheme = pgEnum('user_theme', ['system', 'light', 'dark'])
 
 /** A person in a clinic, provisioned from the identity provider's claims at first sign-in. */
 export const users = pgTable(
@@ -29,6 +31,8 @@ export const users = pgTable(
     status: userStatus('status').notNull().default('active'),
     /** The person's language in the account menu; null follows the clinic's default. */
     locale: locale('locale'),
+    /** The person's theme in the account menu, rendered by the server so a reload never flashes. */
+    theme: userTheme('theme').notNull().default('system'),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true, mode: 'date' }),
     ...timestamps,
   },

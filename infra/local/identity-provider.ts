@@ -261,15 +261,24 @@ function loginPage(lang: Lang, uid: string, error: string, email = ''): string {
 }
 
 function page(lang: Lang, title: string, body: string): string {
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
 <title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;background:#f7f8fa;color:#1b1f24;margin:0;padding:2rem 1rem}
 main{max-width:24rem;margin:0 auto;background:#fff;border:1px solid #d1d5db;border-radius:.75rem;padding:1.5rem}
 label{display:block;font-weight:600;margin-top:1rem}input{width:100%;padding:.5rem;font:inherit;border:1px solid #6b7280;border-radius:.4rem;box-sizing:border-box}
 button{margin-top:1.25rem;width:100%;padding:.6rem;font:inherit;font-weight:600;background:#1d4ed8;color:#fff;border:0;border-radius:.5rem;cursor:pointer}
-.note{color:#4b5563;font-size:.9rem}.error{color:#991b1b;font-weight:600}:focus-visible{outline:3px solid #b45309;outline-offset:2px}</style>
-</head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`
+.note{color:#4b5563;font-size:.9rem}.error{color:#991b1b;font-weight:600}:focus-visible{outline:3px solid #b45309;outline-offset:2px}
+.brand{display:flex;align-items:center;gap:.6rem;justify-content:center;margin:0 0 1.25rem;font-size:1.25rem;font-weight:600}h1{margin-top:0;font-size:1.4rem}
+@media (prefers-color-scheme:dark){body{background:#020617;color:#f1f5f9}main{background:#0f172a;border-color:#334155}
+input{background:#020617;color:#f1f5f9;border-color:#94a3b8}.note{color:#cbd5e1}.error{color:#fca5a5}:focus-visible{outline-color:#fcd34d}}</style>
+</head><body><p class="brand">${LOGO}<span>ClinAI</span></p><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`
 }
+
+// The app's mark (public/logo.svg), so the stand-in's pages look like the product's own.
+const LOGO =
+  '<svg viewBox="0 0 32 32" width="32" height="32" aria-hidden="true"><rect width="32" height="32" rx="8" fill="#1d4ed8"/>' +
+  '<path d="M8 9.5A3.5 3.5 0 0 1 11.5 6h9A3.5 3.5 0 0 1 24 9.5v8a3.5 3.5 0 0 1-3.5 3.5H15l-5 4.5V21a3.5 3.5 0 0 1-2-3.2z" fill="#fff"/>' +
+  '<path d="M14.6 9.5h2.8v3h3v2.8h-3v3h-2.8v-3h-3v-2.8h3z" fill="#1d4ed8"/></svg>'
 
 function escapeHtml(value: string): string {
   return value.replace(

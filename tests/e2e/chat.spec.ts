@@ -8,6 +8,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test'
 import { eq } from 'drizzle-orm'
 import { messages, tenants } from '#db/schema/index.ts'
 import { demoClinics } from '#infra/local/demo-accounts.ts'
+import { toPlainText } from '#server/contract/note-text.ts'
 import { demoAccount, ownerDatabase, signIn } from './support.ts'
 
 // The chat endpoint allows 20 requests per person per minute: the tests share them out.
@@ -179,13 +180,16 @@ test.describe('streaming', () => {
     await expect(lastAnswer.getByTestId('message-text')).toHaveText(answerText)
     await expect(page).toHaveTitle(`${question} · ClinAI`)
 
-    // Copy puts the stored Markdown on the clipboard, and says so.
+    // Copy puts the answer on the clipboard as plain text, and says so; Markdown is the other choice.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
     await lastAnswer.getByRole('button', { name: 'Copy answer' }).click()
     await expect(lastAnswer.getByRole('button', { name: 'Copied' })).toBeVisible()
-    const copied = await page.evaluate(() => navigator.clipboard.readText())
-    const stored = await storedMessages(page, id)
-    expect(copied).toBe(stored.find((message) => message.role === 'assistant')?.content)
+    const stored = (await storedMessages(page, id)).find((message) => message.role === 'assistant')!.content
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(toPlainText(stored))
+    await lastAnswer.getByRole('button', { name: 'Ways to copy the answer' }).click()
+    await page.getByRole('menuitem', { name: 'Copy as Markdown' }).click()
+    await expect(lastAnswer.getByRole('button', { name: 'Copied' })).toBeVisible()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(stored)
   })
 
   test('Stop keeps the partial answer marked stopped, also after a reload; Regenerate then answers it', async ({

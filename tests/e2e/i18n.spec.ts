@@ -22,7 +22,9 @@ test('a German browser gets German pages before signing in and on the provider‚Ä
   await page.goto('/')
   await expect(page.locator('html')).toHaveAttribute('lang', 'de')
   await expect(page.getByRole('link', { name: 'Anmelden' })).toBeVisible()
-  await expect(page.getByText('Bereit: Die Datenbank ist erreichbar.')).toBeVisible()
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Der KI-Assistent f√ºr Ihre Praxis' }),
+  ).toBeVisible()
   await page.getByRole('link', { name: 'Anmelden' }).click()
   await expect(page).toHaveURL(providerInteraction)
   await expect(page.locator('html')).toHaveAttribute('lang', 'de')

@@ -34,7 +34,8 @@ test('a therapist files a conversation in a folder by menu and by drag, finds it
   // The new conversation is first in the list and marked as the open one.
   await expect(conversationList(page).locator('li').first()).toHaveAttribute('data-conversation-id', id)
   await expect(row.getByRole('link')).toHaveAttribute('aria-current', 'page')
-  await expect(row.getByRole('link')).toHaveText('New conversation')
+  // Named by its title alone; when it was last active is the link's description.
+  await expect(row.getByRole('link')).toHaveAccessibleName('New conversation')
 
   // A blank title is refused by the API and the dialog says why.
   await conversationAction(page, id, 'Rename…')
@@ -69,7 +70,7 @@ test('a therapist files a conversation in a folder by menu and by drag, finds it
   await expect(page).toHaveURL(/\?folder=/)
   await expect(page.locator('#conversations-heading')).toHaveText(folderName)
   await expect(conversationList(page).locator('li')).toHaveCount(1)
-  await expect(conversationRow(page, id).getByRole('link')).toHaveText(title)
+  await expect(conversationRow(page, id).getByRole('link')).toHaveAccessibleName(title)
 
   // Delete asks first; cancelling keeps it.
   await conversationAction(page, id, 'Delete…')

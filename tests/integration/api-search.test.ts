@@ -44,6 +44,33 @@ describe('conversations.search', () => {
     expect(found.snippet.text).not.toMatch(/[<>\uE000\uE001]/)
   })
 
+  it('shows an answer written in Markdown as plain text, with the highlight still on the word', async () => {
+    const hit = await conversationWith(fixture.a1, 'Markdown-Antwort', [
+      '## Vorschlag\n\n- **Schlafhygiene** besprechen\n- *Entspannung* üben, z. B. `Atemübung`\n\n**Wichtig:** [Leitlinie](https://example.org) lesen',
+    ])
+    for (const [query, word] of [
+      ['Schlafhygiene', 'Schlafhygiene'],
+      ['Entspannung', 'Entspannung'],
+      ['Atemübung', 'Atemübung'],
+    ] as const) {
+      const result = await api.as(fixture.a1).conversations.search({ query })
+      const found = result.items.find((item) => item.conversationId === hit.id)!
+      expect(found.snippet.text, query).not.toMatch(/[*#`]/)
+      expect(found.snippet.text, query).toContain(
+        'Schlafhygiene besprechen - Entspannung üben, z. B. Atemübung',
+      )
+      expect(highlighted(found.snippet), query).toEqual([word])
+    }
+    // A word found only inside a longer one (by trigrams) is marked in the plain text as well.
+    const inside = await api.as(fixture.a1).conversations.search({ query: 'hygiene' })
+    const found = inside.items.find((item) => item.conversationId === hit.id)!
+    expect(found.snippet.text).not.toMatch(/[*#`]/)
+    expect(highlighted(found.snippet)).toEqual(['hygiene'])
+    expect(
+      found.snippet.text.slice(found.snippet.highlights[0]!.start - 6, found.snippet.highlights[0]!.end),
+    ).toBe('Schlafhygiene')
+  })
+
   it('stems English too: "session" finds "sessions", "running" finds "runs"', async () => {
     const hit = await conversationWith(fixture.a1, 'Supervision notes', [
       'We agreed on weekly sessions; the client runs every morning before work.',

@@ -113,11 +113,12 @@ describe('GET /ready', () => {
 })
 
 describe('the home page', () => {
-  it('renders and reports the database as reachable', async () => {
-    const response = await fetch(`${app.url}/`)
+  it('renders the front door on the server (readiness is /ready’s business, not the page’s)', async () => {
+    const response = await fetch(`${app.url}/`, { headers: { 'accept-language': 'en' } })
     expect(response.status).toBe(200)
     const html = await response.text()
-    expect(html).toContain('<h1>ClinAI</h1>')
-    expect(html).toContain('the database is reachable')
+    expect(html).toMatch(/<h1[^>]*>The AI assistant for your clinic<\/h1>/)
+    expect(html).toContain('href="/auth/sign-in?returnTo=%2Fapp"')
+    expect(html).not.toContain('database')
   })
 })

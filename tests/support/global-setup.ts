@@ -1,7 +1,7 @@
 // One embedded PostgreSQL per test run, with a migrated template database.
 // Each test file clones its own database from the template (tests/support/database.ts).
 import { execFileSync } from 'node:child_process'
-import { chmod, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -70,7 +70,12 @@ async function ensureFreshBuild() {
     )
   // index.js: the Remix build the tests serve; server.js: the production bundle (npm run build).
   const built = Math.min(await builtAt('index.js'), await builtAt('server.js'))
-  if (built >= (await newestSource())) return
+  // `npm run dev` (remix watch) leaves a development build: fresh, but not what production runs.
+  const development = await readFile(path.join(root, 'build', 'index.js'), 'utf8').then(
+    (text) => text.includes('var mode = "development"'),
+    () => false,
+  )
+  if (built >= (await newestSource()) && !development) return
   execFileSync('npm', ['run', 'build'], {
     cwd: root,
     stdio: 'ignore',

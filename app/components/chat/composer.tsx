@@ -6,6 +6,9 @@ import { useFormat } from '#app/i18n/format.ts'
 
 const MAX_HEIGHT_PX = 192
 
+/** The message box's id: the workspace's skip link leads here (app/components/workspace/skip-link.tsx). */
+export const MESSAGE_BOX_ID = 'message-box'
+
 export function Composer({
   value,
   onChange,
@@ -52,7 +55,7 @@ export function Composer({
     >
       <div className="mx-auto max-w-3xl">
         <label
-          htmlFor={`${id}-message`}
+          htmlFor={MESSAGE_BOX_ID}
           className="mb-1 block text-sm font-medium text-slate-800 dark:text-slate-200"
         >
           {t('chat.composerLabel')}
@@ -60,7 +63,7 @@ export function Composer({
         <div className="flex items-end gap-2">
           <textarea
             ref={textareaRef}
-            id={`${id}-message`}
+            id={MESSAGE_BOX_ID}
             name="message"
             rows={2}
             value={value}

@@ -1,6 +1,8 @@
 // One message: the user's as plain text, the assistant's as safe Markdown, with its
 // state (writing, stopped, failed) and actions (copy, regenerate, try again).
 import { useTranslation } from 'react-i18next'
+import { cx } from '#app/components/ui/styles.ts'
+import { toPlainText } from '#server/contract/note-text.ts'
 import { CopyButton, actionButton } from './copy-button.tsx'
 import { MarkdownText } from './markdown.tsx'
 import { answerError } from './notices.ts'
@@ -64,6 +66,9 @@ export function Message({
   }
 
   const failure = status === 'error' ? answerError(t, message.errorCode) : null
+  // Kept in the tree while live (it is the aria-live region), shown only when it has something to show.
+  const hasText = content.length > 0 || writing || status === 'complete'
+  const below = hasText ? 'mt-2' : ''
   return (
     <article
       data-testid="message"
@@ -74,7 +79,11 @@ export function Message({
       aria-label={t('chat.answer')}
     >
       <div className="w-full max-w-[95%] rounded-2xl rounded-bl-md border border-slate-200 bg-white px-4 py-3 text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
-        <div className="min-h-6 break-words" aria-live={message.live ? 'polite' : undefined}>
+        {/* An answer that ended before any text (a content filter, an error) shows its notice alone. */}
+        <div
+          className={cx('break-words', hasText ? 'min-h-6' : 'hidden')}
+          aria-live={message.live ? 'polite' : undefined}
+        >
           <div data-testid="message-text">{content ? <MarkdownText text={content} /> : null}</div>
           {!content && writing ? (
             <span className="inline-flex items-center gap-1 py-2">
@@ -100,7 +109,7 @@ export function Message({
         {status === 'stopped' ? (
           <p
             data-testid="message-state"
-            className="mt-2 flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300"
+            className={cx(below, 'flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300')}
           >
             <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-amber-900 dark:bg-amber-900 dark:text-amber-100">
               {t('chat.stopped')}
@@ -111,7 +120,10 @@ export function Message({
         {failure ? (
           <div
             data-testid="message-state"
-            className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
+            className={cx(
+              below,
+              'flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100',
+            )}
           >
             <p>
               <strong>{failure.title}.</strong> {failure.message}
@@ -138,7 +150,13 @@ export function Message({
       </div>
       {/* Always rendered, hidden while writing, so nothing below moves when the answer ends. */}
       <div className={`mt-1 flex min-h-8 items-center gap-1 ${writing ? 'invisible' : ''}`}>
-        {content && !writing ? <CopyButton text={() => content} what={t('chat.copyWhat.answer')} /> : null}
+        {content && !writing ? (
+          <CopyButton
+            text={() => toPlainText(content)}
+            markdown={() => content}
+            what={t('chat.copyWhat.answer')}
+          />
+        ) : null}
         {canRegenerate ? (
           <button type="button" onClick={onRegenerate} className={actionButton}>
             {t('chat.regenerate')}

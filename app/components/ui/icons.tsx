@@ -73,3 +73,8 @@ export const ChevronRightIcon = (props: { className?: string }) => (
     <path d="m9 18 6-6-6-6" />
   </Icon>
 )
+export const ChevronDownIcon = (props: { className?: string }) => (
+  <Icon {...props}>
+    <path d="m6 9 6 6 6-6" />
+  </Icon>
+)

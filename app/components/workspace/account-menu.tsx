@@ -1,13 +1,13 @@
 // The account menu at the foot of the sidebar: who I am, my clinic and role, my
 // token use this month against the clinic's budget, my language, personal access
-// tokens, the settings area (admins), sign out.
+// theme, tokens, the settings area (admins), sign out.
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { Link, useFetcher } from '@remix-run/react'
 import { useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { cx, menu } from '#app/components/ui/styles.ts'
 import { useFormat } from '#app/i18n/format.ts'
-import { PREFERENCES_ACTION } from '#app/i18n/preferences.ts'
+import { PREFERENCES_ACTION, THEMES } from '#app/i18n/preferences.ts'
 import { ExportDialog } from './export-dialog.tsx'
 import { TokensDialog } from './tokens-dialog.tsx'
 import type { WorkspaceData } from './workspace-data.ts'
@@ -17,6 +17,8 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
   const preferences = useFetcher({ key: 'preferences' })
   const pendingLocale = preferences.formData?.get('locale')
   const chosen = typeof pendingLocale === 'string' ? pendingLocale : (me.user.locale ?? 'clinic')
+  const pendingTheme = preferences.formData?.get('theme')
+  const chosenTheme = typeof pendingTheme === 'string' ? pendingTheme : me.user.theme
   const [tokensOpen, setTokensOpen] = useState(false)
   const [exportOpen, setExportOpen] = useState(false)
   const trigger = useRef<HTMLButtonElement>(null)
@@ -55,7 +57,11 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
             side="top"
             align="start"
             sideOffset={6}
-            className={cx(menu.content, 'w-80 p-2')}
+            // It grows with the theme and language choices: it scrolls rather than leave a short window.
+            className={cx(
+              menu.content,
+              'max-h-[var(--radix-dropdown-menu-content-available-height)] w-80 overflow-y-auto p-2',
+            )}
             // The facts above the items are not items: screen readers hear them as the menu's description.
             aria-describedby="account-who account-usage"
           >
@@ -107,6 +113,27 @@ export function AccountMenu({ me, usage }: Pick<WorkspaceData, 'me' | 'usage'>) 
                         language: t(`languages.${me.clinic.defaultLocale}`),
                       })
                     : t(`languages.${value}`)}
+                </DropdownMenu.RadioItem>
+              ))}
+            </DropdownMenu.RadioGroup>
+            <DropdownMenu.Separator className={menu.separator} />
+            <DropdownMenu.Label className={menu.label} id="account-theme">
+              {t('account.theme')}
+            </DropdownMenu.Label>
+            <DropdownMenu.RadioGroup
+              aria-labelledby="account-theme"
+              value={chosenTheme}
+              onValueChange={(theme) =>
+                // Stored on the person and rendered by the server, so a reload shows it from the first byte.
+                preferences.submit({ theme }, { method: 'post', action: PREFERENCES_ACTION })
+              }
+            >
+              {THEMES.map((value) => (
+                <DropdownMenu.RadioItem key={value} value={value} className={cx(menu.item, 'relative pl-7')}>
+                  <DropdownMenu.ItemIndicator className="absolute left-2 inline-flex">
+                    <span aria-hidden="true">✓</span>
+                  </DropdownMenu.ItemIndicator>
+                  {t(`account.themes.${value}`)}
                 </DropdownMenu.RadioItem>
               ))}
             </DropdownMenu.RadioGroup>

@@ -1,5 +1,5 @@
-// The sidebar's conversations, newest activity first, a page at a time. Each
-// has a menu (rename, move to a folder, delete) and can be dragged onto a folder.
+// The sidebar's conversations, newest activity first, a page at a time, each with
+// when it was last active. Each has a menu (rename, move to a folder, delete) and can be dragged onto a folder.
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import {
   Link,
@@ -16,6 +16,7 @@ import { ConfirmCancelButton, ConfirmDialog, FormDialog } from '#app/components/
 import { ChevronRightIcon, DotsIcon } from '#app/components/ui/icons.tsx'
 import { button, cx, field, menu } from '#app/components/ui/styles.ts'
 import type { WorkspaceActionResult } from '#app/routes/app.tsx'
+import { useFormat } from '#app/i18n/format.ts'
 import { refusalText } from '#app/utils/refusal.ts'
 import { sidebarSearch } from '#app/utils/sidebar-state.ts'
 import { DialogForm, TextField } from './dialog-form.tsx'
@@ -117,6 +118,7 @@ function ConversationRow({
   showFolder: boolean
 }) {
   const { t } = useTranslation()
+  const format = useFormat()
   const { id, title } = conversation
   const submit = useSubmit()
   const location = useLocation()
@@ -149,6 +151,7 @@ function ConversationRow({
       <div className="flex items-center gap-1">
         <NavLink
           to={`${href}${sidebarSearch(view)}`}
+          aria-describedby={`last-active-${id}`}
           className={({ isActive }) =>
             cx(
               'block min-w-0 flex-1 rounded-md px-2 py-1.5 text-sm',
@@ -159,12 +162,26 @@ function ConversationRow({
           }
         >
           <span className="block truncate">{title}</span>
-          {showFolder && folderName ? (
-            <span className="block truncate text-xs font-normal text-slate-600 dark:text-slate-300">
-              <span className="sr-only">{t('conversations.inFolder')}</span>
-              {folderName}
-            </span>
-          ) : null}
+          <span className="block truncate text-xs font-normal text-slate-600 dark:text-slate-300">
+            {/* The link's description, not its name: a conversation is still found by its title alone. */}
+            <time
+              id={`last-active-${id}`}
+              dateTime={conversation.lastMessageAt}
+              title={format.dateTime(conversation.lastMessageAt)}
+              aria-hidden="true"
+              data-testid="last-active"
+            >
+              <span className="sr-only">{t('conversations.lastActive')} </span>
+              {format.relative(conversation.lastMessageAt)}
+            </time>
+            {showFolder && folderName ? (
+              <>
+                <span aria-hidden="true"> · </span>
+                <span className="sr-only">{t('conversations.inFolder')}</span>
+                {folderName}
+              </>
+            ) : null}
+          </span>
         </NavLink>
         <DropdownMenu.Root modal={false}>
           <DropdownMenu.Trigger

@@ -8,10 +8,13 @@
 //
 // The snippet is plain text plus highlight ranges, never HTML: ts_headline marks
 // matches with two private-use characters (stripped from the text first, so a
-// message cannot forge them) and this module turns them into offsets.
+// message cannot forge them) and this module turns them into offsets. Markdown
+// markers (the answers' **bold**, # headings, lists) are removed as Copy removes
+// them, with the highlights moved along.
 import { sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { conversations, messages } from '#db/schema/index.ts'
+import { toPlainText } from '#server/contract/note-text.ts'
 import type { ContentOwner } from '#server/services/folders/folders.ts'
 
 const START = '\uE000'
@@ -94,10 +97,11 @@ export async function searchConversations(
     // Each language's parser marks the words it stems; show the one that found more. A match
     // only inside a longer word (a German compound) is marked here, as full-text search cannot.
     const stemmed = en.highlights.length > de.highlights.length ? en : de
-    const snippet =
+    const snippet = withoutMarkdown(
       stemmed.highlights.length > 0
         ? stemmed
-        : (substringSnippet(row.content ?? row.title, patterns) ?? stemmed)
+        : (substringSnippet(stripMarkers(row.content ?? row.title), patterns) ?? stemmed),
+    )
     return {
       conversationId: row.conversation_id,
       title: row.title,
@@ -186,4 +190,33 @@ export function parseHeadline(marked: string): Snippet {
     text: text.trim(),
     highlights: highlights.map((range) => ({ start: range.start - lead, end: range.end - lead })),
   }
+}
+
+function stripMarkers(text: string): string {
+  return text.replace(/[\uE000\uE001]/g, '')
+}
+
+/**
+ * The snippet as plain text (server/contract/note-text.ts, the same as Copy), on one line,
+ * with each highlight still on the words it marked: the ranges travel through the
+ * conversion as the two marker characters, which no Markdown rule touches.
+ */
+export function withoutMarkdown(snippet: Snippet): Snippet {
+  const ranges = [...snippet.highlights].sort((a, b) => a.start - b.start)
+  let marked = ''
+  let at = 0
+  for (const range of ranges) {
+    const start = Math.max(range.start, at)
+    const end = Math.min(range.end, snippet.text.length)
+    if (end <= start) continue
+    marked += snippet.text.slice(at, start) + START + snippet.text.slice(start, end) + STOP
+    at = end
+  }
+  marked += snippet.text.slice(at)
+  const plain = toPlainText(marked)
+    // A window cuts through a link: "[Leitlinie](https://exa" at its end, "tlinie](https://…)" at its start.
+    .replace(/\[([^\]]*)\]\([^)]*$/, '$1')
+    .replace(/^([^[\]]*)\]\([^)]*\)/, '$1')
+    .replace(/\s+/g, ' ')
+  return parseHeadline(plain)
 }

@@ -1,13 +1,24 @@
 import { and, eq } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
-import { type locale, tenants, users } from '#db/schema/index.ts'
+import { type locale, tenants, type userTheme, users } from '#db/schema/index.ts'
 import type { Identity } from '#server/auth/identity.ts'
 
 export type Locale = (typeof locale.enumValues)[number]
+export type Theme = (typeof userTheme.enumValues)[number]
 
 export interface Me {
-  /** `locale`: the person's chosen language; null follows the clinic's `defaultLocale`. */
-  user: { id: string; email: string; name: string; role: 'therapist' | 'admin'; locale: Locale | null }
+  /**
+   * `locale`: the person's chosen language; null follows the clinic's `defaultLocale`.
+   * `theme`: how the pages look (`system` follows the device).
+   */
+  user: {
+    id: string
+    email: string
+    name: string
+    role: 'therapist' | 'admin'
+    locale: Locale | null
+    theme: Theme
+  }
   clinic: { id: string; slug: string; name: string; defaultLocale: Locale }
 }
 
@@ -19,6 +30,7 @@ export async function getMe(tx: Tx, identity: Pick<Identity, 'tenantId' | 'userI
       name: users.name,
       role: users.role,
       locale: users.locale,
+      theme: users.theme,
       clinicId: tenants.id,
       slug: tenants.slug,
       clinicName: tenants.name,
@@ -29,21 +41,36 @@ export async function getMe(tx: Tx, identity: Pick<Identity, 'tenantId' | 'userI
     .where(and(eq(users.tenantId, identity.tenantId), eq(users.id, identity.userId)))
   if (!row) return null
   return {
-    user: { id: row.userId, email: row.email, name: row.name, role: row.role, locale: row.locale },
+    user: {
+      id: row.userId,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      locale: row.locale,
+      theme: row.theme,
+    },
     clinic: { id: row.clinicId, slug: row.slug, name: row.clinicName, defaultLocale: row.defaultLocale },
   }
 }
 
-/** Stores the person's own preferences; `locale: null` goes back to the clinic's default. */
+/**
+ * Stores the person's own preferences, the ones given and no others; `locale: null` goes back
+ * to the clinic's default. Answers all of them as stored.
+ */
 export async function updatePreferences(
   tx: Tx,
   identity: Pick<Identity, 'tenantId' | 'userId'>,
-  change: { locale: Locale | null },
-): Promise<{ locale: Locale | null } | null> {
-  const [row] = await tx
-    .update(users)
-    .set({ locale: change.locale })
-    .where(and(eq(users.tenantId, identity.tenantId), eq(users.id, identity.userId)))
-    .returning({ locale: users.locale })
+  change: { locale?: Locale | null; theme?: Theme },
+): Promise<{ locale: Locale | null; theme: Theme } | null> {
+  const mine = and(eq(users.tenantId, identity.tenantId), eq(users.id, identity.userId))
+  const set = {
+    ...(change.locale !== undefined ? { locale: change.locale } : {}),
+    ...(change.theme !== undefined ? { theme: change.theme } : {}),
+  }
+  const returning = { locale: users.locale, theme: users.theme }
+  const [row] =
+    Object.keys(set).length > 0
+      ? await tx.update(users).set(set).where(mine).returning(returning)
+      : await tx.select(returning).from(users).where(mine)
   return row ?? null
 }

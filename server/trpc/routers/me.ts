@@ -16,11 +16,17 @@ export const meRouter = router({
   usage: tenantProcedure.query(({ ctx }) => getMyUsage(ctx.tx, ctx.identity)),
 
   /**
-   * Stores the caller's own preferences: `locale` is the language of every page (`de` or `en`), or null
-   * to follow the clinic's default language. Answers the stored preferences.
+   * Stores the caller's own preferences, those given: `locale` is the language of every page (`de` or
+   * `en`), or null to follow the clinic's default language; `theme` is `system` (as the device is set),
+   * `light` or `dark`. Answers all the stored preferences.
    */
   updatePreferences: tenantProcedure
-    .input(z.strictObject({ locale: z.enum(['de', 'en']).nullable() }))
+    .input(
+      z.strictObject({
+        locale: z.enum(['de', 'en']).nullable().optional(),
+        theme: z.enum(['system', 'light', 'dark']).optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const stored = await updatePreferences(ctx.tx, ctx.identity, input)
       if (!stored) throw apiError('unauthenticated')
