@@ -14,6 +14,7 @@ import { createJobQueue, type JobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
 import { createBlobStorage, type BlobStorage } from './storage/blob.ts'
 import { LiveGenerations } from './services/generation/generation.ts'
+import { MappingSealer } from './services/pseudonymise/crypto.ts'
 
 export interface Services {
   config: Config
@@ -30,6 +31,8 @@ export interface Services {
   storage: BlobStorage | undefined
   /** The model generations this process is running (a shutdown lets them finish or stops them). */
   generations: LiveGenerations
+  /** Seals and opens the pseudonym mappings (AES-256-GCM, PSEUDONYM_KEY). */
+  pseudonymSealer: MappingSealer
 }
 
 export function createServices(config: Config, db: Database, logger: Logger): Services {
@@ -41,6 +44,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     llm: createLlm(config.llm),
     chatRateLimiter: createChatRateLimiter(config.chat.rateLimitPerMinute, db),
     generations: new LiveGenerations(),
+    pseudonymSealer: new MappingSealer(config.pseudonymKeys),
     apiRateLimiters: {
       person: createRateLimiter({ prefix: 'api', perMinute: config.api.rateLimitPerMinute, db }),
       token: createRateLimiter({ prefix: 'api-token', perMinute: config.api.tokenRateLimitPerMinute, db }),
