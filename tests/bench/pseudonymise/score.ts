@@ -12,6 +12,8 @@ export interface LabelledSentence {
   line: number
   text: string
   gold: Span[]
+  /** Written after the rules were tuned and not tuned against: what the rules do on text they never saw. */
+  heldOut: boolean
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -19,7 +21,9 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 export function loadCorpus(language: 'de' | 'en'): LabelledSentence[] {
   const raw = readFileSync(path.join(here, `corpus.${language}.txt`), 'utf8')
   const sentences: LabelledSentence[] = []
+  let heldOut = false
   raw.split('\n').forEach((line, index) => {
+    if (line.startsWith('# --- held out')) heldOut = true
     if (line.trim() === '' || line.startsWith('#')) return
     let text = ''
     const gold: Span[] = []
@@ -34,7 +38,7 @@ export function loadCorpus(language: 'de' | 'en'): LabelledSentence[] {
       at = match.index + match[0].length
     }
     text += line.slice(at)
-    sentences.push({ language, line: index + 1, text, gold })
+    sentences.push({ language, line: index + 1, text, gold, heldOut })
   })
   return sentences
 }
