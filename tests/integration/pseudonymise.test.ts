@@ -10,6 +10,7 @@ import { SseDecoder } from '#server/client/sse.ts'
 import { createChatRateLimiter } from '#server/limits/rate-limit.ts'
 import type { StartedApp } from '#server/main.ts'
 import type { DraftEvent } from '#server/notes/events.ts'
+import { MappingSealer } from '#server/services/pseudonymise/crypto.ts'
 import { createContext } from '#server/trpc/context.ts'
 import { createCaller } from '#server/trpc/root.ts'
 import { startTestApp } from '#tests/support/app-server.ts'
@@ -211,6 +212,43 @@ describe('chat with pseudonymisation on (the default)', () => {
       expect(sent).toContain('[TERM_')
     } finally {
       await setClinic({ neverSendTerms: [] })
+    }
+  })
+})
+
+describe('the key', () => {
+  it('rotates: a new first key seals, rows sealed with the old one still open', async () => {
+    const conversationId = await newConversation(fixture.a1)
+    await ask(fixture.a1, conversationId, 'Frau Adler hat Angst vor Hunden.')
+    const original = app.services.pseudonymSealer
+    const oldKey = app.services.config.pseudonymKeys[0]!
+    const newKey = Buffer.alloc(32, 9).toString('base64')
+    try {
+      app.services.pseudonymSealer = new MappingSealer([newKey, oldKey])
+      const before = simulator.requests.length
+      await ask(fixture.a1, conversationId, 'Was kann Adler gegen die Angst tun?')
+      // The old mapping opened: the same placeholder as in the first turn.
+      expect(promptsSince(before)).toContain('Was kann [PERSON_1] gegen die Angst tun?')
+      const [row] = await owner<Array<{ sealed: string }>>`
+        select sealed from pseudonym_maps where conversation_id = ${conversationId}`
+      expect(row!.sealed.split('.')[1]).not.toBe(new MappingSealer([oldKey]).seal('x', 'y').split('.')[1])
+    } finally {
+      app.services.pseudonymSealer = original
+    }
+  })
+
+  it('a mapping sealed with a key no longer configured starts anew instead of failing', async () => {
+    const conversationId = await newConversation(fixture.a1)
+    await ask(fixture.a1, conversationId, 'Herr Falk schläft schlecht.')
+    const original = app.services.pseudonymSealer
+    try {
+      app.services.pseudonymSealer = new MappingSealer([Buffer.alloc(32, 3).toString('base64')])
+      const before = simulator.requests.length
+      const events = await ask(fixture.a1, conversationId, 'Was hilft Herrn Falk?')
+      expect(events.at(-1)).toMatchObject({ type: 'done', status: 'complete' })
+      expect(promptsSince(before)).not.toContain('Falk')
+    } finally {
+      app.services.pseudonymSealer = original
     }
   })
 })

@@ -40,13 +40,18 @@ const associatedData = (tenantId: string, scope: PseudonymScope) =>
 const scopeColumn = (scope: PseudonymScope) =>
   scope.kind === 'conversation' ? pseudonymMaps.conversationId : pseudonymMaps.noteId
 
+/**
+ * The row's contents; `unreadable` when it exists but does not open (sealed with a key no longer
+ * configured): the conversation then starts a new mapping rather than failing, since its stored
+ * messages keep the details and only the numbering starts again.
+ */
 async function readSealed(
   tx: Tx,
   sealer: MappingSealer,
   owner: ContentOwner,
   scope: PseudonymScope,
   forUpdate: boolean,
-): Promise<Sealed | null> {
+): Promise<Sealed | 'unreadable' | null> {
   const query = tx
     .select({ sealed: pseudonymMaps.sealed })
     .from(pseudonymMaps)
@@ -59,7 +64,11 @@ async function readSealed(
     )
   const [row] = forUpdate ? await query.for('update') : await query
   if (!row) return null
-  return JSON.parse(sealer.open(row.sealed, associatedData(owner.tenantId, scope))) as Sealed
+  try {
+    return JSON.parse(sealer.open(row.sealed, associatedData(owner.tenantId, scope))) as Sealed
+  } catch {
+    return 'unreadable'
+  }
 }
 
 export interface ProtectedPrompt {
@@ -93,7 +102,8 @@ export async function protectPrompt(
     .from(tenants)
     .where(eq(tenants.id, owner.tenantId))
   const enabled = clinic?.pseudonymise ?? true
-  const stored = await readSealed(tx, sealer, owner, input.scope, true)
+  const read = await readSealed(tx, sealer, owner, input.scope, true)
+  const stored = read === 'unreadable' ? null : read
   const pseudonymiser = new Pseudonymiser(stored?.mapping ?? emptyMapping())
   const terms: NonNullable<DetectOptions['terms']> = [
     ...(input.terms ?? []),
@@ -118,7 +128,7 @@ export async function protectPrompt(
     JSON.stringify({ mapping: pseudonymiser.mapping, views } satisfies Sealed),
     associatedData(owner.tenantId, input.scope),
   )
-  if (stored) {
+  if (read !== null) {
     await tx
       .update(pseudonymMaps)
       .set({ sealed })
@@ -157,7 +167,7 @@ export async function modelViews(
       : await tx.select({ id: notes.id }).from(notes).where(ownNote(owner, scope.id))
   if (!mine) return null
   const stored = await readSealed(tx, sealer, owner, scope, false)
-  return stored?.views ?? []
+  return stored === null || stored === 'unreadable' ? [] : stored.views
 }
 
 /** The generation's restorer for a protected prompt: placeholders back into details; none when off. */
