@@ -333,7 +333,7 @@ export const de: Catalog = {
     retention: 'Aufbewahrungsfrist (Tage)',
     retentionHint: 'Mindestens 7 Tage. Leer lassen, um Gespräche bis zum Löschen zu behalten.',
     pseudonymLegend: 'Patientendaten',
-    pseudonymise: 'Patientendaten durch Platzhalter ersetzen, bevor etwas an das Modell geht',
+    pseudonymise: 'Pseudonymisieren: Patientendaten durch Platzhalter ersetzen, bevor etwas ClinAI verlässt',
     pseudonymiseHint:
       'Namen, Daten, Alter, Adressen, Telefonnummern, E-Mail-Adressen, IBANs und Versichertennummern werden zu [PERSON_1], [DATE_1] … Die Antwort zeigt die Angaben wieder. Die Erkennung ist automatisch und kann etwas übersehen: Schreiben Sie nur so viel Identifizierendes, wie die Frage braucht.',
     neverSend: 'Nie zu sendende Wörter (eines pro Zeile)',

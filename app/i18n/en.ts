@@ -317,7 +317,7 @@ export const en = {
     retention: 'Retention period (days)',
     retentionHint: 'At least 7 days. Leave it empty to keep conversations until they are deleted.',
     pseudonymLegend: 'Patient details',
-    pseudonymise: 'Replace patient details with placeholders before anything is sent to the model',
+    pseudonymise: 'Pseudonymise: replace patient details with placeholders before anything leaves ClinAI',
     pseudonymiseHint:
       'Names, dates, ages, addresses, phone numbers, e-mail addresses, IBANs and insurance numbers become [PERSON_1], [DATE_1] … The answer shows the details again. Detection is automatic and can miss something: write as little identifying detail as the question needs.',
     neverSend: 'Words never to send (one per line)',

@@ -171,13 +171,14 @@ test('an admin switches pseudonymisation off and on, and lists words never to se
     const labels =
       locale === 'en'
         ? {
-            toggle: 'Replace patient details with placeholders before anything is sent to the model',
+            toggle: 'Pseudonymise: replace patient details with placeholders before anything leaves ClinAI',
             words: 'Words never to send (one per line)',
             save: 'Save settings',
             saved: /saved/i,
           }
         : {
-            toggle: 'Patientendaten durch Platzhalter ersetzen, bevor etwas an das Modell geht',
+            toggle:
+              'Pseudonymisieren: Patientendaten durch Platzhalter ersetzen, bevor etwas ClinAI verlässt',
             words: 'Nie zu sendende Wörter (eines pro Zeile)',
             save: 'Einstellungen speichern',
             saved: /gespeichert/i,
