@@ -5,34 +5,32 @@
 // locale and kept up to date there, which a list of our own would not be. A short supplement adds
 // common transliterated Arabic, Persian, Kurdish, Afghan, Ukrainian, Russian and West African names,
 // whose faker locales are in other scripts. Built once, lazily, on the server only.
-import {
-  az,
-  cs_CZ,
-  da,
-  de,
-  de_CH,
-  en,
-  es,
-  fi,
-  fr,
-  hr,
-  hu,
-  id_ID,
-  it,
-  nb_NO,
-  nl,
-  pl,
-  pt_PT,
-  ro,
-  sk,
-  sr_RS_latin,
-  sv,
-  tr,
-  vi,
-  type LocaleDefinition,
-} from '@faker-js/faker'
+// One module per locale, so only these locales' data is loaded (the package root loads all of them).
+import { faker as az } from '@faker-js/faker/locale/az'
+import { faker as cs_CZ } from '@faker-js/faker/locale/cs_CZ'
+import { faker as da } from '@faker-js/faker/locale/da'
+import { faker as de } from '@faker-js/faker/locale/de'
+import { faker as de_CH } from '@faker-js/faker/locale/de_CH'
+import { faker as en } from '@faker-js/faker/locale/en'
+import { faker as es } from '@faker-js/faker/locale/es'
+import { faker as fi } from '@faker-js/faker/locale/fi'
+import { faker as fr } from '@faker-js/faker/locale/fr'
+import { faker as hr } from '@faker-js/faker/locale/hr'
+import { faker as hu } from '@faker-js/faker/locale/hu'
+import { faker as id_ID } from '@faker-js/faker/locale/id_ID'
+import { faker as it } from '@faker-js/faker/locale/it'
+import { faker as nb_NO } from '@faker-js/faker/locale/nb_NO'
+import { faker as nl } from '@faker-js/faker/locale/nl'
+import { faker as pl } from '@faker-js/faker/locale/pl'
+import { faker as pt_PT } from '@faker-js/faker/locale/pt_PT'
+import { faker as ro } from '@faker-js/faker/locale/ro'
+import { faker as sk } from '@faker-js/faker/locale/sk'
+import { faker as sr_RS_latin } from '@faker-js/faker/locale/sr_RS_latin'
+import { faker as sv } from '@faker-js/faker/locale/sv'
+import { faker as tr } from '@faker-js/faker/locale/tr'
+import { faker as vi } from '@faker-js/faker/locale/vi'
 
-const LOCALES: LocaleDefinition[] = [
+const LOCALES = [
   de,
   de_CH,
   en,
@@ -114,8 +112,8 @@ export function nameLists(): NameLists {
   const first = new Set<string>(SUPPLEMENT_FIRST)
   const last = new Set<string>(SUPPLEMENT_LAST)
   for (const locale of LOCALES) {
-    collect(locale.person?.first_name, first)
-    collect(locale.person?.last_name, last)
+    collect(locale.rawDefinitions.person?.first_name, first)
+    collect(locale.rawDefinitions.person?.last_name, last)
   }
   built = { first, last }
   return built
