@@ -15,6 +15,7 @@ import type { Logger } from './logger.ts'
 import { createBlobStorage, type BlobStorage } from './storage/blob.ts'
 import { LiveGenerations } from './services/generation/generation.ts'
 import { createReadiness, type Readiness } from './health/readiness.ts'
+import { MappingSealer } from './services/pseudonymise/crypto.ts'
 
 export interface Services {
   config: Config
@@ -33,6 +34,8 @@ export interface Services {
   generations: LiveGenerations
   /** `GET /ready`: the database, the job queue and Blob, each by name. */
   readiness: Readiness
+  /** Seals and opens the pseudonym mappings (AES-256-GCM, PSEUDONYM_KEY). */
+  pseudonymSealer: MappingSealer
 }
 
 export function createServices(config: Config, db: Database, logger: Logger): Services {
@@ -45,6 +48,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     llm: createLlm(config.llm),
     chatRateLimiter: createChatRateLimiter(config.chat.rateLimitPerMinute, db),
     generations: new LiveGenerations(),
+    pseudonymSealer: new MappingSealer(config.pseudonymKeys),
     apiRateLimiters: {
       person: createRateLimiter({ prefix: 'api', perMinute: config.api.rateLimitPerMinute, db }),
       token: createRateLimiter({ prefix: 'api-token', perMinute: config.api.tokenRateLimitPerMinute, db }),

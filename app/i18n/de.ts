@@ -325,6 +325,20 @@ export const de: Catalog = {
     disabled: '{{name}} ist deaktiviert und abgemeldet.',
     enabled: '{{name}} ist wieder aktiv.',
   },
+  modelView: {
+    open: 'Was das Modell gesehen hat',
+    title: 'Was das Modell gesehen hat',
+    description:
+      'Der Prompt genau so, wie er gesendet wurde. Die markierten Platzhalter stehen für die Patientendaten, die hier geblieben sind.',
+    loading: 'Wird geladen …',
+    failed: 'Das konnte nicht geladen werden. Bitte versuchen Sie es noch einmal.',
+    empty: 'An das Modell wurde noch nichts gesendet.',
+    latest: 'Die letzte Antwort',
+    pseudonymised: 'Patientendaten wurden durch Platzhalter ersetzt.',
+    notPseudonymised: 'Unverändert gesendet: Ihre Praxis hat die Pseudonymisierung ausgeschaltet.',
+    close: 'Schließen',
+    roles: { system: 'Anweisungen', user: 'Frage', assistant: 'Frühere Antwort' },
+  },
   clinicSettings: {
     heading: 'Praxiseinstellungen',
     intro: 'Änderungen gelten ab der nächsten Chat-Anfrage.',
@@ -346,6 +360,13 @@ export const de: Catalog = {
     capHint: 'Leer lassen für keine Obergrenze: dann gilt nur das Budget der Praxis.',
     retention: 'Aufbewahrungsfrist (Tage)',
     retentionHint: 'Mindestens 7 Tage. Leer lassen, um Gespräche bis zum Löschen zu behalten.',
+    pseudonymLegend: 'Patientendaten',
+    pseudonymise: 'Pseudonymisieren: Patientendaten durch Platzhalter ersetzen, bevor etwas ClinAI verlässt',
+    pseudonymiseHint:
+      'Namen, Daten, Alter, Adressen, Telefonnummern, E-Mail-Adressen, IBANs und Versichertennummern werden zu [PERSON_1], [DATE_1] … Die Antwort zeigt die Angaben wieder. Die Erkennung ist automatisch und kann etwas übersehen: Schreiben Sie nur so viel Identifizierendes, wie die Frage braucht.',
+    neverSend: 'Nie zu sendende Wörter (eines pro Zeile)',
+    neverSendHint:
+      'Zum Beispiel die Straße der Praxis oder die Namen ihrer Ärztinnen und Ärzte: überall ersetzt, wo sie als ganzes Wort stehen. Bis zu 100, je 2 bis 100 Zeichen.',
     save: 'Einstellungen speichern',
   },
   budgetBanner: {

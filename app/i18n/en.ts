@@ -309,6 +309,20 @@ export const en = {
     disabled: '{{name}} is disabled and signed out.',
     enabled: '{{name}} is enabled again.',
   },
+  modelView: {
+    open: 'What the model saw',
+    title: 'What the model saw',
+    description:
+      'The prompt exactly as it was sent. Highlighted placeholders stand for the patient details, which stayed here.',
+    loading: 'Loading…',
+    failed: 'This could not be loaded. Please try again.',
+    empty: 'Nothing has been sent to the model yet.',
+    latest: 'The latest answer',
+    pseudonymised: 'Patient details were replaced with placeholders.',
+    notPseudonymised: 'Sent as written: your clinic has pseudonymisation switched off.',
+    close: 'Close',
+    roles: { system: 'Instructions', user: 'Question', assistant: 'Earlier answer' },
+  },
   clinicSettings: {
     heading: 'Clinic settings',
     intro: 'Changes take effect with the next chat request.',
@@ -329,6 +343,13 @@ export const en = {
     capHint: 'Leave it empty for no cap: then only the clinic’s budget applies.',
     retention: 'Retention period (days)',
     retentionHint: 'At least 7 days. Leave it empty to keep conversations until they are deleted.',
+    pseudonymLegend: 'Patient details',
+    pseudonymise: 'Pseudonymise: replace patient details with placeholders before anything leaves ClinAI',
+    pseudonymiseHint:
+      'Names, dates, ages, addresses, phone numbers, e-mail addresses, IBANs and insurance numbers become [PERSON_1], [DATE_1] … The answer shows the details again. Detection is automatic and can miss something: write as little identifying detail as the question needs.',
+    neverSend: 'Words never to send (one per line)',
+    neverSendHint:
+      'For example the practice’s street or its doctors’ names: replaced wherever they appear, as whole words. Up to 100, each 2 to 100 characters.',
     save: 'Save settings',
   },
   budgetBanner: {

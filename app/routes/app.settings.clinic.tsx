@@ -1,7 +1,8 @@
 // The clinic's settings: name, default language, model deployment (from the
 // operator's list), system prompt (with the built-in one shown and a reset), monthly
-// budget, cap per person and retention. One plain form through admin.settings.update;
-// every change applies from the next chat request.
+// budget, cap per person, retention, and pseudonymisation (on by default) with the clinic's
+// own words never to send. One plain form through admin.settings.update; every change
+// applies from the next chat request.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -52,6 +53,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       monthlyTokenBudget: formNumberOrNull(form, 'monthlyTokenBudget') as number,
       userMonthlyTokenCap: formNumberOrNull(form, 'userMonthlyTokenCap') as number | null,
       retentionDays: formNumberOrNull(form, 'retentionDays') as number | null,
+      pseudonymise: form.get('pseudonymise') === 'on',
+      // One per line; empty lines are no terms. Bounds are the procedure's.
+      neverSendTerms: formText(form, 'neverSendTerms')
+        .split(/\r?\n/)
+        .map((term) => term.trim())
+        .filter((term) => term !== ''),
     })
     return answer({ intent, ok: true })
   } catch (error) {
@@ -68,6 +75,10 @@ export default function ClinicSettings() {
   const busy = navigation.state !== 'idle' && navigation.formMethod === 'POST'
   const refusal = result && !result.ok ? result : null
   const error = (name: string) => fieldErrorText(t, refusal, name)
+  // A term's problem is reported at its index (neverSendTerms.3): shown once, for the list.
+  const termsErrorKey = Object.keys(refusal?.fieldErrors ?? {}).find(
+    (key) => key === 'neverSendTerms' || key.startsWith('neverSendTerms.'),
+  )
   const formError = refusal && Object.keys(refusal.fieldErrors).length === 0 ? refusalText(t, refusal) : null
   const { options } = settings
   return (
@@ -212,6 +223,38 @@ export default function ClinicSettings() {
             )}
           </SettingsField>
         </div>
+        <fieldset className="space-y-3 rounded-lg border border-slate-200 p-4 dark:border-slate-700">
+          <legend className="px-1 font-medium">{t('clinicSettings.pseudonymLegend')}</legend>
+          <label className="flex items-start gap-2 text-sm">
+            <input
+              type="checkbox"
+              name="pseudonymise"
+              defaultChecked={settings.pseudonymise}
+              className="mt-0.5 h-4 w-4"
+              aria-describedby="pseudonymise-hint"
+            />
+            <span>{t('clinicSettings.pseudonymise')}</span>
+          </label>
+          <p id="pseudonymise-hint" className={cx('text-xs', muted)}>
+            {t('clinicSettings.pseudonymiseHint')}
+          </p>
+          <SettingsField
+            label={t('clinicSettings.neverSend')}
+            hint={t('clinicSettings.neverSendHint')}
+            error={termsErrorKey ? error(termsErrorKey) : undefined}
+          >
+            {(props) => (
+              <textarea
+                {...props}
+                name="neverSendTerms"
+                rows={4}
+                maxLength={12_000}
+                defaultValue={settings.neverSendTerms.join('\n')}
+                className={cx(field.input, props['aria-invalid'] && field.invalid)}
+              />
+            )}
+          </SettingsField>
+        </fieldset>
         <SettingsField
           label={t('clinicSettings.systemPrompt')}
           hint={

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm'
-import { bigint, integer, pgPolicy, pgTable, text, uniqueIndex, uuid, check } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  boolean,
+  check,
+  integer,
+  pgPolicy,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { locale, timestamps } from './columns.ts'
 import { appRole, currentTenantId } from './rls.ts'
 
@@ -22,6 +32,13 @@ export const tenants = pgTable(
     noteRetentionYears: integer('note_retention_years').notNull().default(10),
     /** The language of everyone who has not chosen one in the account menu. */
     defaultLocale: locale('default_locale').notNull().default('de'),
+    /** Patient details are replaced by placeholders before any prompt leaves the server. */
+    pseudonymise: boolean('pseudonymise').notNull().default(true),
+    /** The clinic's own words never to send (its street, its doctors' names); matched as whole words. */
+    neverSendTerms: text('never_send_terms')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     ...timestamps,
   },
   (t) => [
@@ -29,6 +46,8 @@ export const tenants = pgTable(
     check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'`),
     check('tenants_note_retention_range', sql`${t.noteRetentionYears} between 10 and 100`),
     check('tenants_budget_nonnegative', sql`${t.monthlyTokenBudget} >= 0`),
+    // The same bounds as the settings procedure.
+    check('tenants_never_send_terms_bounds', sql`cardinality(${t.neverSendTerms}) <= 200`),
     // The same bounds as the settings procedure: at least a week, at most ten years.
     check(
       'tenants_retention_bounds',

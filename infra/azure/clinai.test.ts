@@ -73,6 +73,7 @@ const secrets = {
   postgresAppPassword: 'app password/with:specials',
   authClientSecret: 'auth-client-secret-value',
   sessionSecret: 'session-secret-value-session-secret-value',
+  pseudonymKey: 'pseudonym-key-value-pseudonym-key-value-0123',
 }
 const secretValues = Object.values(secrets)
 
@@ -168,7 +169,7 @@ describe('the web app', () => {
           s.value,
         ]),
       )
-      for (const name of ['DATABASE_URL', 'AUTH_CLIENT_SECRET', 'SESSION_SECRET']) {
+      for (const name of ['DATABASE_URL', 'AUTH_CLIENT_SECRET', 'SESSION_SECRET', 'PSEUDONYM_KEY']) {
         expect(settings[name], name).toMatch(
           /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[a-z0-9-]+\.vault\.azure\.net\/secrets\/[a-z-]+\)$/,
         )
@@ -189,7 +190,12 @@ describe('the web app', () => {
 
   it('keeps the secrets themselves in Key Vault, the database URL with sslmode=require', () => {
     const stored = Object.fromEntries(of('keyvault:Secret').map((s) => [s.inputs.secretName, s.inputs]))
-    expect(Object.keys(stored).sort()).toEqual(['auth-client-secret', 'database-url', 'session-secret'])
+    expect(Object.keys(stored).sort()).toEqual([
+      'auth-client-secret',
+      'database-url',
+      'pseudonym-key',
+      'session-secret',
+    ])
     // Marked secret, so Pulumi keeps it encrypted in the state.
     expect(stored['database-url']!.properties.value).toMatchObject({
       value:

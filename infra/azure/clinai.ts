@@ -23,7 +23,12 @@ export const ROLES = {
 } as const
 
 /** App settings that hold secrets: always Key Vault references, never values. */
-export const SECRET_SETTINGS = ['DATABASE_URL', 'AUTH_CLIENT_SECRET', 'SESSION_SECRET'] as const
+export const SECRET_SETTINGS = [
+  'DATABASE_URL',
+  'AUTH_CLIENT_SECRET',
+  'SESSION_SECRET',
+  'PSEUDONYM_KEY',
+] as const
 
 export const HEALTH_CHECK_PATH = '/ready'
 
@@ -197,6 +202,7 @@ export function createClinai(input: Parameters, secrets: Secrets): ClinaiOutputs
     DATABASE_URL: keyVaultReference('database-url', databaseUrl),
     AUTH_CLIENT_SECRET: keyVaultReference('auth-client-secret', secrets.authClientSecret),
     SESSION_SECRET: keyVaultReference('session-secret', secrets.sessionSecret),
+    PSEUDONYM_KEY: keyVaultReference('pseudonym-key', secrets.pseudonymKey),
   } satisfies Record<(typeof SECRET_SETTINGS)[number], pulumi.Output<string>>
   const appName = `${base}-app`
   const settings = (redirectUri: pulumi.Input<string>) =>

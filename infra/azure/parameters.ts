@@ -77,6 +77,8 @@ export interface Secrets {
   authClientSecret: pulumi.Input<string>
   /** Comma-separated; the first signs, all verify. */
   sessionSecret: pulumi.Input<string>
+  /** Seals the pseudonym mappings: comma-separated 32-byte keys (hex or base64), the first seals. */
+  pseudonymKey: pulumi.Input<string>
 }
 
 export class ParameterError extends Error {
@@ -129,6 +131,7 @@ export function readParameters(config: pulumi.Config): { parameters: Parameters;
       postgresAppPassword: config.requireSecret('postgresAppPassword'),
       authClientSecret: config.requireSecret('authClientSecret'),
       sessionSecret: config.requireSecret('sessionSecret'),
+      pseudonymKey: config.requireSecret('pseudonymKey'),
     },
   }
 }

@@ -5,11 +5,15 @@
 // runGeneration (server/services/generation) drives the model to a terminal state:
 // `complete`, `stopped` (the client went away or pressed stop: the upstream request
 // is aborted at once) or `error` with a user-safe code.
+// Before the prompt leaves, patient details in it are replaced by the conversation's
+// placeholders (services/pseudonymise); the answer's placeholders are restored as it
+// streams, so the clinician reads and keeps the details the model never saw.
 import { z } from 'zod'
 import type { Tx } from '#db/client.ts'
 import { authenticateRequest } from '#server/auth/authenticate.ts'
 import type { Identity } from '#server/auth/identity.ts'
-import { buildPrompt } from '#server/llm/prompt.ts'
+import { buildPrompt, estimatePromptTokens } from '#server/llm/prompt.ts'
+import type { PromptMessage } from '#server/llm/client.ts'
 import type { Services } from '#server/services.ts'
 import {
   finishExchange,
@@ -18,7 +22,12 @@ import {
   type Exchange,
   type ExchangeRefusal,
 } from '#server/services/chat/exchange.ts'
-import { runGeneration, type GenerationStore } from '#server/services/generation/generation.ts'
+import {
+  runGeneration,
+  type GenerationStore,
+  type OutputRestorer,
+} from '#server/services/generation/generation.ts'
+import { protectPrompt, restorerFor } from '#server/services/pseudonymise/store.ts'
 import { readChatRequest, refuse, refusingWhenDatabaseUnavailable } from './chat-request.ts'
 import { createEventStream } from './event-stream.ts'
 import type { ChatEvent } from './events.ts'
@@ -70,25 +79,55 @@ async function checkAndStart(
   }
 
   const owner = { tenantId: identity.tenantId, userId: identity.userId }
-  const started = await services.db.withTenant({ ...owner, role: identity.role }, (tx) =>
-    startExchange(tx, owner, {
+  const started = await services.db.withTenant({ ...owner, role: identity.role }, async (tx) => {
+    const begun = await startExchange(tx, owner, {
       conversationId,
       request: input.value,
       defaultDeployment: services.llm.defaultDeployment,
       deployments: services.config.llm.deployments,
-    }),
-  )
+    })
+    if (!begun.ok) return begun
+    const { exchange } = begun
+    const prompt = buildPrompt({
+      systemPrompt: exchange.systemPrompt,
+      history: exchange.history,
+      userMessage: exchange.userText,
+      contextTokens: services.llm.contextTokens,
+    })
+    // In the same transaction: a question is never stored without its mapping, nor the reverse.
+    const guarded = await protectPrompt(tx, owner, services.pseudonymSealer, {
+      scope: { kind: 'conversation', id: exchange.conversationId },
+      viewKey: exchange.assistantMessageId,
+      messages: prompt.messages,
+    })
+    return {
+      ok: true as const,
+      exchange,
+      messages: guarded.messages,
+      restore: restorerFor(guarded.pseudonymiser),
+      mapped: guarded.mapped,
+    }
+  })
   if (!started.ok) return refuse(REFUSAL_STATUS[started.refusal], started.refusal)
-  return streamAnswer(services, clientGone, identity, started.exchange, requestId)
+  return streamAnswer(services, clientGone, identity, started, requestId)
+}
+
+interface PreparedAnswer {
+  exchange: Exchange
+  /** The prompt as it goes to the model (pseudonymised when the clinic has it on). */
+  messages: PromptMessage[]
+  restore: OutputRestorer | undefined
+  mapped: number
 }
 
 function streamAnswer(
   services: Services,
   clientGone: AbortSignal,
   identity: Identity,
-  exchange: Exchange,
+  prepared: PreparedAnswer,
   requestId: string,
 ): Response {
+  const { exchange } = prepared
   const upstream = new AbortController()
   const hangUp = () => upstream.abort()
   clientGone.addEventListener('abort', hangUp, { once: true })
@@ -99,12 +138,6 @@ function streamAnswer(
     if (!upstream.signal.aborted) stream.send(event)
   }
 
-  const prompt = buildPrompt({
-    systemPrompt: exchange.systemPrompt,
-    history: exchange.history,
-    userMessage: exchange.userText,
-    contextTokens: services.llm.contextTokens,
-  })
   send({
     type: 'start',
     conversationId: exchange.conversationId,
@@ -116,8 +149,9 @@ function streamAnswer(
     llm: services.llm,
     logger: services.logger,
     deployment: exchange.deployment,
-    messages: prompt.messages,
-    estimatedPromptTokens: prompt.estimatedTokens,
+    messages: prepared.messages,
+    estimatedPromptTokens: estimatePromptTokens(prepared.messages),
+    restore: prepared.restore,
     signal: upstream.signal,
     live: services.generations,
     store: answerStore(services, identity, exchange),
@@ -130,6 +164,8 @@ function streamAnswer(
         'clinai.tenant_id': identity.tenantId,
         'clinai.conversation_id': exchange.conversationId,
         'clinai.message_id': exchange.assistantMessageId,
+        'clinai.pseudonymised': prepared.restore !== undefined,
+        'clinai.pseudonyms.mapped': prepared.mapped,
       },
       log: { requestId, tenantId: identity.tenantId, messageId: exchange.assistantMessageId },
     },

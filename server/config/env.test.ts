@@ -13,6 +13,7 @@ const productionEnv = {
   AUTH_CLIENT_SECRET: 'client-secret',
   AUTH_REDIRECT_URI: 'https://clinai.example/auth/callback',
   SESSION_SECRET: 'a'.repeat(32) + ',' + 'b'.repeat(40),
+  PSEUDONYM_KEY: 'c'.repeat(64),
   AZURE_OPENAI_ENDPOINT: 'https://clinai-weu.openai.azure.com/',
   AZURE_OPENAI_API_KEY: 'azure-key',
   AZURE_OPENAI_DEPLOYMENT: 'gpt-4o',
@@ -148,6 +149,7 @@ describe('loadConfig', () => {
       'AUTH_CLIENT_SECRET',
       'AUTH_REDIRECT_URI',
       'SESSION_SECRET',
+      'PSEUDONYM_KEY',
     ]) {
       expect(message).toContain(name)
     }

@@ -85,6 +85,31 @@ const envSchema = z.object({
     )
     .pipe(z.array(z.string().min(32, 'each secret needs at least 32 characters')).min(1).max(10))
     .optional(),
+  /**
+   * Seals the pseudonym mappings (AES-256-GCM): comma-separated 32-byte keys as 64 hex digits or
+   * base64; the first seals, all open, so a key can be rotated.
+   */
+  PSEUDONYM_KEY: z
+    .string()
+    .trim()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z.string().refine((key) => {
+            const bytes = /^[0-9a-f]{64}$/i.test(key) ? Buffer.from(key, 'hex') : Buffer.from(key, 'base64')
+            return bytes.length === 32
+          }, 'each key must be 32 bytes, as 64 hex digits or base64'),
+        )
+        .min(1)
+        .max(10),
+    )
+    .optional(),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int()
@@ -179,10 +204,13 @@ const requiredInProduction = [
   'AUTH_CLIENT_SECRET',
   'AUTH_REDIRECT_URI',
   'SESSION_SECRET',
+  'PSEUDONYM_KEY',
 ] as const
 
 /** Local-only secrets: never accepted in production (see requiredInProduction). */
 const localSessionSecret = 'clinai-local-development-session-secret-not-for-production'
+/** The local stand-in's pseudonym key (32 bytes of hex); production must set its own. */
+const localPseudonymKey = '636c696e61692d6c6f63616c2d70736575646f6e796d2d6b65792d6e6f742d31'
 
 export type Env = z.infer<typeof envSchema>
 
@@ -204,6 +232,8 @@ export interface Config {
     scopes: string
   }
   session: { secrets: string[]; idleMinutes: number; absoluteHours: number; secureCookie: boolean }
+  /** Keys that seal the pseudonym mappings; the first seals. */
+  pseudonymKeys: string[]
   llm: LlmConfig
   storage: StorageConfig
   exports: { expiryDays: number }
@@ -336,6 +366,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       absoluteHours: env.SESSION_ABSOLUTE_HOURS,
       secureCookie: isProduction,
     },
+    pseudonymKeys: env.PSEUDONYM_KEY ?? [localPseudonymKey],
     llm: {
       ...(env.OPENAI_BASE_URL !== undefined
         ? {

@@ -2,6 +2,8 @@
 // (the chat's), the note and the budget (refusing with JSON before any model call), then writes
 // the planned sections one after another, each through runGeneration (the chat's path: progress
 // saves, heartbeat, stop on abort, usage, a terminal state), streaming events (./events.ts).
+// Each section's prompt is pseudonymised first (the note's own placeholders, its patient
+// reference among them), and the section's placeholders are restored as it streams.
 import { z } from 'zod'
 import type { Tx } from '#db/client.ts'
 import { authenticateRequest } from '#server/auth/authenticate.ts'
@@ -19,6 +21,8 @@ import {
   type DraftRefusal,
 } from '#server/services/notes/draft.ts'
 import { runGeneration, type GenerationStore } from '#server/services/generation/generation.ts'
+import { protectPrompt, restorerFor } from '#server/services/pseudonymise/store.ts'
+import { estimatePromptTokens } from '#server/llm/prompt.ts'
 import type { DraftEvent } from './events.ts'
 
 const MAX_BODY_BYTES = 4 * 1024
@@ -136,9 +140,21 @@ function streamDraft(
     for (const sectionId of plan.sectionIds) {
       // Stopped: the section being written ends `stopped`; the ones after it are not started.
       if (upstream.signal.aborted) break
-      const begun = await inTenant((tx) =>
-        beginSection(tx, owner, { noteId: plan.noteId, sectionId, model: plan.deployment }),
-      )
+      const begun = await inTenant(async (tx) => {
+        const section = await beginSection(tx, owner, {
+          noteId: plan.noteId,
+          sectionId,
+          model: plan.deployment,
+        })
+        if (!section.ok) return section
+        const guarded = await protectPrompt(tx, owner, services.pseudonymSealer, {
+          scope: { kind: 'note', id: plan.noteId },
+          viewKey: sectionId,
+          messages: section.start.messages,
+          terms: [{ text: section.start.patientRef, category: 'REF' }],
+        })
+        return { ...section, guarded }
+      })
       if (!begun.ok) {
         const code =
           begun.refusal === 'note_signed' ||
@@ -149,7 +165,7 @@ function streamDraft(
         send({ type: 'section_error', sectionId, status: 'error', code })
         break
       }
-      const { start } = begun
+      const { start, guarded } = begun
       send({ type: 'section_start', sectionId, key: start.key, title: start.title })
       const store: GenerationStore = {
         saveProgress: (content) => inTenant((tx) => saveSectionProgress(tx, owner, sectionId, content)),
@@ -167,8 +183,9 @@ function streamDraft(
         llm: services.llm,
         logger: services.logger,
         deployment: plan.deployment,
-        messages: start.messages,
-        estimatedPromptTokens: start.estimatedPromptTokens,
+        messages: guarded.messages,
+        estimatedPromptTokens: estimatePromptTokens(guarded.messages),
+        restore: restorerFor(guarded.pseudonymiser),
         signal: upstream.signal,
         store,
         onDelta: (text) => send({ type: 'delta', sectionId, text }),
@@ -180,6 +197,8 @@ function streamDraft(
             'clinai.tenant_id': identity.tenantId,
             'clinai.note_id': plan.noteId,
             'clinai.note_section_id': sectionId,
+            'clinai.pseudonymised': guarded.pseudonymiser !== null,
+            'clinai.pseudonyms.mapped': guarded.mapped,
           },
           log: { requestId, tenantId: identity.tenantId, noteId: plan.noteId, sectionId },
         },

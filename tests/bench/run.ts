@@ -17,6 +17,8 @@
 //    would get them, against the same load uncompressed (as it was before
 //    compression). Bytes are counted on the wire. Target: at most 35 % of the
 //    uncompressed bytes; a repeat visit fetches only the page (assets are immutable).
+// 0. Pseudonymisation (first, needs no services): precision and recall per category on the
+//    labelled corpus; recall ≥ 0.95 for names, dates and contact details.
 // 5. Exports of 5 MB and 50 MB (2 000 and 20 000 messages of 2.5 KB): the job streams
 //    them from the database through the zip into Blob (Azurite); the live heap (sampled
 //    after a collection) must stay flat: under 64 MiB for 50 MB, and at ten times the data
@@ -41,6 +43,9 @@ import { seedTwoClinics, type FixtureUser } from '#tests/support/fixtures.ts'
 import { freePort } from '#tests/support/free-port.ts'
 import { collectGarbage } from '#tests/support/gc.ts'
 import { sessionCookieFor } from '#tests/support/sessions.ts'
+import { detect } from '#server/services/pseudonymise/detect.ts'
+import { Pseudonymiser } from '#server/services/pseudonymise/pseudonymiser.ts'
+import { loadCorpus, scoreCorpus } from './pseudonymise/score.ts'
 
 const QUESTION = 'Wie kann ich eine Patientin mit Schlafstörungen in der ersten Sitzung unterstützen?'
 
@@ -54,6 +59,69 @@ const results: Array<{ bench: string; figure: string; target: string; ok: boolea
 const report = (bench: string, figure: string, target: string, ok: boolean) => {
   results.push({ bench, figure, target, ok })
   console.log(`${ok ? 'ok  ' : 'MISS'} ${bench}: ${figure} (target ${target})`)
+}
+
+// 0. Pseudonymisation: detection quality on the labelled corpus (tests/bench/pseudonymise), per
+//    language and category, and the detector's speed. Target: recall ≥ 0.95 for names, dates and
+//    contact details (phone, e-mail, address) over the whole corpus; the held-out lines (written
+//    after the rules were tuned) are printed beside it as information.
+{
+  const line = (label: string, score: ReturnType<typeof scoreCorpus>) => {
+    console.log(`     ${label} (${score.sentences} sentences)`)
+    for (const entry of score.categories) {
+      console.log(
+        `       ${entry.category.padEnd(8)} precision ${entry.precision.toFixed(3)}  recall ${entry.recall.toFixed(3)}  (${entry.recalled}/${entry.gold} found, ${entry.found - entry.correct} wrong)`,
+      )
+    }
+  }
+  const all = [...loadCorpus('de'), ...loadCorpus('en')]
+  for (const language of ['de', 'en'] as const) {
+    line(`pseudonymisation, ${language}, all`, scoreCorpus(all.filter((s) => s.language === language)))
+    line(
+      `pseudonymisation, ${language}, held out`,
+      scoreCorpus(all.filter((s) => s.language === language && s.heldOut)),
+    )
+  }
+  const whole = scoreCorpus(all)
+  for (const category of ['PERSON', 'DATE', 'PHONE', 'EMAIL', 'ADDRESS'] as const) {
+    const entry = whole.categories.find((candidate) => candidate.category === category)!
+    report(
+      `pseudonymisation recall, ${category} (de + en)`,
+      `${entry.recall.toFixed(3)} (precision ${entry.precision.toFixed(3)})`,
+      '≥ 0.95',
+      entry.recall >= 0.95,
+    )
+  }
+  const texts = all.map((sentence) => sentence.text)
+  const started = performance.now()
+  let rounds = 0
+  while (performance.now() - started < 2000) {
+    for (const text of texts) detect(text)
+    rounds++
+  }
+  const perSentence = (performance.now() - started) / (rounds * texts.length)
+  // A long conversation's prompt: every corpus sentence in one text (about 5 000 tokens), twice,
+  // the second time with the mapping the first built (the known details are looked up first).
+  const prompt = texts.join(' ')
+  const pseudonymiser = new Pseudonymiser()
+  const firstStarted = performance.now()
+  pseudonymiser.pseudonymise(prompt)
+  const first = performance.now() - firstStarted
+  const againStarted = performance.now()
+  pseudonymiser.pseudonymise(prompt)
+  const again = performance.now() - againStarted
+  report(
+    `pseudonymisation, a ${(prompt.length / 1000).toFixed(0)} kB prompt (${pseudonymiser.size} details mapped)`,
+    `${ms(first)} first, ${ms(again)} with the mapping`,
+    '< 250 ms',
+    Math.max(first, again) < 250,
+  )
+  report(
+    'pseudonymisation, detection per sentence',
+    `${(perSentence * 1000).toFixed(0)} µs`,
+    '< 1 ms',
+    perSentence < 1,
+  )
 }
 
 /** GETs a URL through node:http (fetch would decode) and returns the bytes on the wire. */

@@ -32,6 +32,7 @@ const productionEnv = (port: number, databaseUrl: string, simulatorUrl: string) 
   AUTH_CLIENT_SECRET: 'production-test-client-secret',
   AUTH_REDIRECT_URI: 'https://clinai.invalid/auth/callback',
   SESSION_SECRET: 'production-test-session-secret-0123456789abcdef',
+  PSEUDONYM_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
   AZURE_OPENAI_ENDPOINT: simulatorUrl,
   AZURE_OPENAI_API_KEY: 'production-test-key',
 })

@@ -30,6 +30,7 @@ beforeAll(async () => {
     AUTH_CLIENT_SECRET: 'not-used-here',
     AUTH_REDIRECT_URI: 'https://clinai.invalid/auth/callback',
     SESSION_SECRET: 'f'.repeat(48),
+    PSEUDONYM_KEY: 'e'.repeat(64),
     AZURE_OPENAI_ENDPOINT: 'https://aoai.clinai.invalid/',
     AZURE_OPENAI_API_KEY: 'not-used-here',
     API_RATE_LIMIT_PER_MINUTE: '1000000',

@@ -6,7 +6,9 @@
 import { sql } from 'drizzle-orm'
 import { randomUUID } from 'node:crypto'
 import { connectOwner, type Tx } from '#db/client.ts'
+import { loadConfig } from '#server/config/env.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
+import { MappingSealer } from '#server/services/pseudonymise/crypto.ts'
 import {
   apiTokens,
   budgetAlerts,
@@ -20,6 +22,7 @@ import {
   noteTemplates,
   noteVersions,
   notes,
+  pseudonymMaps,
   sessions,
   tenants,
   usage,
@@ -160,6 +163,23 @@ export async function seedTwoClinics(ownerUrl: string): Promise<TwoClinics> {
           errorCode: 'fixture',
         })
         await seedNotesOf(tx, user, key)
+        // A pseudonym mapping, sealed with the local key the test servers use, as the chat writes it.
+        const sealed = new MappingSealer(loadConfig({ NODE_ENV: 'test' }).pseudonymKeys).seal(
+          JSON.stringify({
+            mapping: {
+              entries: [{ placeholder: '[PERSON_1]', original: `Patient of ${key}`, category: 'PERSON' }],
+              counters: { PERSON: 1 },
+            },
+            views: [],
+          }),
+          `pseudonym_maps|${user.tenantId}|conversation|${conversation!.id}`,
+        )
+        await tx.insert(pseudonymMaps).values({
+          tenantId: user.tenantId,
+          ownerUserId: user.userId,
+          conversationId: conversation!.id,
+          sealed,
+        })
         content[key as 'a1' | 'a2' | 'b1'] = {
           folderId: folder!.id,
           conversationId: conversation!.id,

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ConversationSummary } from '#server/services/conversations/conversations.ts'
 import type { MessagePage, MessageView } from '#server/services/messages/messages.ts'
+import { ModelViewButton } from '#app/components/pseudonymise/model-view.tsx'
 import { fetchEarlierMessages } from './api.ts'
 import { Composer } from './composer.tsx'
 import type { DisplayMessage } from './message.tsx'
@@ -143,14 +144,15 @@ export function ChatPane({
   const title = liveTitle ?? conversation.title
   return (
     <section aria-labelledby="conversation-title" className="flex h-dvh max-h-full min-h-0 w-full flex-col">
-      <header className="border-b border-slate-200 px-3 py-3 dark:border-slate-700 sm:px-6">
+      <header className="flex items-center gap-3 border-b border-slate-200 px-3 py-3 dark:border-slate-700 sm:px-6">
         <h1
           id="conversation-title"
           data-testid="conversation-title"
-          className="truncate text-lg font-semibold"
+          className="min-w-0 flex-1 truncate text-lg font-semibold"
         >
           {title}
         </h1>
+        <ModelViewButton scope={{ conversationId: conversation.id }} />
       </header>
       <MessageList
         messages={messages}

@@ -5,6 +5,7 @@ import { Form, useNavigation, useRevalidator } from '@remix-run/react'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { MarkdownText } from '#app/components/chat/markdown.tsx'
+import { ModelViewButton } from '#app/components/pseudonymise/model-view.tsx'
 import { useFormat } from '#app/i18n/format.ts'
 import { button, cx, field, muted } from '#app/components/ui/styles.ts'
 import { noteAsPlainText, toPlainText } from '#server/contract/note-text.ts'
@@ -73,6 +74,14 @@ export function NoteView({
           {t('notes.session', { kind, date: format.date(note.sessionDate), minutes: note.durationMinutes })} ·{' '}
           {note.templateName}
         </p>
+        <div className="pt-2">
+          <ModelViewButton
+            scope={{
+              noteId: note.id,
+              sections: note.sections.map((section) => ({ id: section.id, title: section.title })),
+            }}
+          />
+        </div>
       </header>
 
       <div className="mt-4 flex flex-wrap items-center gap-2">

@@ -34,6 +34,7 @@ const STOP_WORDS = new Set([
 ])
 
 const MAX_KEYWORDS = 3
+const PLACEHOLDER = /\[[A-Z]{2,8}_\d{1,5}\]/g
 const MAX_KEYWORD_LENGTH = 32
 const MIN_KEYWORD_LENGTH = 4
 
@@ -204,7 +205,12 @@ export function composeAnswer(messages: readonly PromptMessage[]): string {
   // Different bits of the hash per choice, so the choices do not move in lockstep.
   const bits = (shift: number) => seed >>> shift
 
-  const topic = joinTopic(extractKeywords(lastUserText(messages)), book)
+  // Placeholders of a pseudonymised prompt ([PERSON_1]) are picked up first, as a real model
+  // refers to the person it was asked about.
+  const question = lastUserText(messages)
+  const placeholders = [...new Set(question.match(PLACEHOLDER) ?? [])]
+  const keywords = extractKeywords(question.replace(PLACEHOLDER, ' '))
+  const topic = joinTopic([...placeholders, ...keywords].slice(0, MAX_KEYWORDS), book)
   const sections = [
     pick(book.documentation, bits(0)),
     pick(book.nextSteps, bits(4)),

@@ -365,6 +365,59 @@ describe('AzureOpenAI over HTTP', () => {
   })
 })
 
+describe('for tests of what reaches the model', () => {
+  it('keeps no prompt text unless asked, and records the messages with recordPrompts', async () => {
+    const before = sim.requests.length
+    await azure().chat.completions.create({ model: deployment, messages: ask('Kept nowhere?') })
+    expect(sim.requests[before]!.messages).toBeUndefined()
+
+    const recording = await startAoaiSimulator({
+      apiKey,
+      tokensPerSecond: 5000,
+      firstTokenMs: 5,
+      recordPrompts: true,
+    })
+    try {
+      const client = new AzureOpenAI({
+        endpoint: recording.url,
+        apiKey,
+        apiVersion,
+        deployment,
+        maxRetries: 0,
+      })
+      await client.chat.completions.create({ model: deployment, messages: ask('Recorded?') })
+      expect(recording.requests[0]!.messages).toEqual(plain(ask('Recorded?')))
+    } finally {
+      await recording.close()
+    }
+  })
+
+  it('streams token by token with batchSizes [1], and names the placeholders it was given', async () => {
+    const single = await startAoaiSimulator({
+      apiKey,
+      tokensPerSecond: 5000,
+      firstTokenMs: 5,
+      batchSizes: [1],
+    })
+    try {
+      const client = new AzureOpenAI({ endpoint: single.url, apiKey, apiVersion, deployment, maxRetries: 0 })
+      const stream = await client.chat.completions.create({
+        model: deployment,
+        messages: ask('How can I support [PERSON_1] after the loss of [PERSON_2]?'),
+        stream: true,
+      })
+      const { chunks, text } = await collect(stream)
+      const pieces = chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta?.content ?? ''))
+      expect(pieces.filter((piece) => piece !== '').every((piece) => tokenize(piece).length === 1)).toBe(true)
+      expect(text).toContain('**[PERSON_1]**')
+      expect(text).toContain('**[PERSON_2]**')
+    } finally {
+      await single.close()
+    }
+    await expect(startAoaiSimulator({ batchSizes: [0] })).rejects.toThrow(/batchSizes/)
+  })
+})
+
 describe('faults', () => {
   it('rate_limit: 429 with Azure body and retry headers, RateLimitError without retries', async () => {
     const error = await azure()

@@ -64,6 +64,13 @@ export interface AoaiSimulatorOptions {
   random?: () => number
   /** called once per chat request when its response has ended; records carry no prompt text */
   onRequestEnd?: (record: SimRequestRecord) => void
+  /**
+   * keep each request's messages on its record (`messages`), so a test can prove what reached the
+   * "model" (pseudonymised prompts); off by default, so a dev server keeps no clinical text (default false)
+   */
+  recordPrompts?: boolean
+  /** tokens per streamed chunk, cycled (default Azure-like batches of 2 to 6); [1] streams token by token */
+  batchSizes?: number[]
   /** oldest records are dropped beyond this many, so a long-running dev server does not grow (default 10000) */
   maxRecords?: number
 }
@@ -79,6 +86,8 @@ export interface SimRequestRecord {
   clientClosedEarly: boolean
   /** the response was sent completely (for a stream: up to and including `data: [DONE]`) */
   finished: boolean
+  /** the request's messages, only with `recordPrompts` */
+  messages?: PromptMessage[]
 }
 
 export interface AoaiSimulator {
@@ -155,6 +164,10 @@ export async function startAoaiSimulator(options: AoaiSimulatorOptions = {}): Pr
   const retryAfterMs = nonNegative(options.retryAfterMs, 1000, 'retryAfterMs')
   const random = options.random ?? Math.random
   const maxRecords = positive(options.maxRecords, 10_000, 'maxRecords')
+  const batchSizes = options.batchSizes ?? BATCH_SIZES
+  if (batchSizes.length === 0 || batchSizes.some((size) => !Number.isInteger(size) || size < 1)) {
+    throw new Error('batchSizes must be positive integers')
+  }
   const systemFingerprint = `fp_${randomBytes(5).toString('hex')}`
 
   const requests: SimRequestRecord[] = []
@@ -318,6 +331,7 @@ export async function startAoaiSimulator(options: AoaiSimulatorOptions = {}): Pr
     if (!('messages' in parsed)) return sendError(res, exchange, parsed)
     if (route.style === 'v1') record.deployment = parsed.model ?? ''
     record.stream = parsed.stream
+    if (options.recordPrompts) record.messages = parsed.messages.map((message) => ({ ...message }))
 
     const pacing = pacingFor(req)
     if ('status' in pacing) return sendError(res, exchange, pacing)
@@ -369,7 +383,7 @@ export async function startAoaiSimulator(options: AoaiSimulatorOptions = {}): Pr
 
     const includeUsage =
       parsed.wantsUsage && (route.style === 'v1' || effectiveVersion.slice(0, 10) >= '2024-08-01')
-    const plan = { meta, tokens, finishReason, promptTokens, fault, pacing, includeUsage }
+    const plan = { meta, tokens, finishReason, promptTokens, fault, pacing, includeUsage, batchSizes }
     if (parsed.stream) await streamAnswer(res, exchange, plan)
     else await answerAtOnce(res, exchange, plan)
   }
@@ -430,6 +444,7 @@ interface AnswerPlan {
   fault: SimFault | null
   pacing: Pacing
   includeUsage: boolean
+  batchSizes: readonly number[]
 }
 
 async function streamAnswer(res: http.ServerResponse, exchange: Exchange, plan: AnswerPlan) {
@@ -447,7 +462,7 @@ async function streamAnswer(res: http.ServerResponse, exchange: Exchange, plan: 
   await send(wire.promptFilterChunk())
   await send(wire.choiceChunk(meta, { role: 'assistant', content: '' }, null, {}))
 
-  const batches = batch(plan.tokens)
+  const batches = batch(plan.tokens, plan.batchSizes)
   // Where a fault interrupts the answer: after the first batch for a stall, about halfway otherwise.
   const interruptAt =
     plan.fault === 'stall' ? 1 : Math.min(batches.length, Math.max(1, Math.floor(batches.length / 2)))
@@ -539,11 +554,11 @@ async function answerAtOnce(res: http.ServerResponse, exchange: Exchange, plan: 
   sendJson(res, exchange, 200, body)
 }
 
-function batch(tokens: readonly string[]): Array<{ text: string; tokens: number }> {
+function batch(tokens: readonly string[], sizes: readonly number[]): Array<{ text: string; tokens: number }> {
   const batches: Array<{ text: string; tokens: number }> = []
   let position = 0
   while (position < tokens.length) {
-    const size = BATCH_SIZES[batches.length % BATCH_SIZES.length] ?? 1
+    const size = sizes[batches.length % sizes.length] ?? 1
     const slice = tokens.slice(position, position + size)
     batches.push({ text: slice.join(''), tokens: slice.length })
     position += slice.length

@@ -12,7 +12,8 @@
 //     sweep ends the row later;
 //   - one span and one log line per generation, with identifiers and counts, never text.
 // Where the text is stored, and what the caller is told, is the caller's: `store` and
-// `onDelta`. Nothing here knows HTTP.
+// `onDelta`; `restore` turns the model's text into the caller's (pseudonymised prompts: the
+// placeholders back into the details) before either sees it. Nothing here knows HTTP.
 import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api'
 import type { ChatErrorCode } from '#server/contract/codes.ts'
 import { LlmAbortedError, LlmError, type Llm, type PromptMessage } from '#server/llm/client.ts'
@@ -117,13 +118,23 @@ export interface GenerationRequest {
   /** The process's registry: the generation counts as live and stops when the process stops it. */
   live?: LiveGenerations
   store: GenerationStore
-  /** Each piece of text as it arrives. */
+  /** Each piece of text as it arrives (restored, when `restore` is given). */
   onDelta(text: string): void
+  /**
+   * Turns the model's text into what is shown and stored: `text` for a whole text, `stream` for
+   * one answer's pieces in order (it may hold a piece's tail back until the next completes it).
+   */
+  restore?: OutputRestorer
   /**
    * What this generation is for the span and the log (`chat.completion`, `chat answer`) and
    * the identifiers they carry: ids only, never text.
    */
   telemetry: { span: string; what: string; attributes: Attributes; log: Record<string, unknown> }
+}
+
+export interface OutputRestorer {
+  text(text: string): string
+  stream(): { push(piece: string): string; flush(): string }
 }
 
 /**
@@ -214,6 +225,8 @@ async function streamModel(
   writes: { last: number },
 ): Promise<GenerationOutcome> {
   const { llm, store } = request
+  const restoreText = request.restore ? request.restore.text.bind(request.restore) : (text: string) => text
+  const shown = request.restore?.stream()
   const startedAt = performance.now()
   let content = ''
   let saved = ''
@@ -225,7 +238,7 @@ async function streamModel(
     if (content === saved) return
     savedAt = writes.last = performance.now()
     saved = content
-    const snapshot = content
+    const snapshot = restoreText(content)
     // One save at a time, in order; a failed save only loses progress, never the answer.
     saving = saving.then(() => store.saveProgress(snapshot)).catch(() => {})
   }
@@ -243,7 +256,8 @@ async function streamModel(
       if (event.type === 'delta') {
         firstTokenAt ??= performance.now()
         content += event.text
-        request.onDelta(event.text)
+        const piece = shown ? shown.push(event.text) : event.text
+        if (piece !== '') request.onDelta(piece)
         const since = performance.now() - savedAt
         // Now, or when the interval is up (so text shown before a pause is saved too).
         if (since >= PROGRESS_EVERY_MS) save()
@@ -268,6 +282,9 @@ async function streamModel(
     }
   }
   clearTimeout(pending)
+  // A tail held back (an unfinished placeholder at the very end) is the answer's too.
+  const rest = shown?.flush() ?? ''
+  if (rest !== '') request.onDelta(rest)
   await saving
 
   // Upstream usage when it came; otherwise an estimate, marked as such. Nothing is
@@ -283,7 +300,7 @@ async function streamModel(
         }
       : { promptTokens: 0, completionTokens: 0, estimated: false }
   return {
-    content,
+    content: restoreText(content),
     ending,
     usage,
     timeToFirstTokenMs: firstTokenAt === null ? null : Math.round(firstTokenAt - startedAt),

@@ -66,6 +66,8 @@ export interface SectionStart {
   sectionId: string
   key: string
   title: string
+  /** The form's patient reference: never sent as it is when the clinic pseudonymises. */
+  patientRef: string
   messages: PromptMessage[]
   estimatedPromptTokens: number
 }
@@ -104,6 +106,7 @@ export async function beginSection(
       sectionId: section.id,
       key: section.key,
       title: section.title,
+      patientRef: note.patientRef,
       messages,
       estimatedPromptTokens: estimatePromptTokens(messages),
     },

@@ -20,6 +20,10 @@ export interface ClinicSettings {
   defaultLocale: 'de' | 'en'
   /** Signed consultation notes are kept this many years after signing (section 630f BGB: 10). */
   noteRetentionYears: number
+  /** Patient details are replaced by placeholders before any prompt leaves the server (on by default). */
+  pseudonymise: boolean
+  /** The clinic's own words never sent to the model (its street, its people), as whole words. */
+  neverSendTerms: string[]
   updatedAt: string
 }
 
@@ -34,6 +38,8 @@ const columns = {
   retentionDays: 'retentionDays',
   defaultLocale: 'defaultLocale',
   noteRetentionYears: 'noteRetentionYears',
+  pseudonymise: 'pseudonymise',
+  neverSendTerms: 'neverSendTerms',
 } as const satisfies Record<keyof SettingsChange, keyof typeof tenants.$inferSelect>
 
 export async function getSettings(tx: Tx, admin: { tenantId: string }): Promise<ClinicSettings | null> {
@@ -51,7 +57,7 @@ export async function updateSettings(
   const [current] = await tx.select().from(tenants).where(eq(tenants.id, admin.tenantId)).for('update')
   if (!current) return null
   const changed = (Object.keys(columns) as Array<keyof SettingsChange>).filter(
-    (field) => change[field] !== undefined && change[field] !== current[columns[field]],
+    (field) => change[field] !== undefined && !same(change[field], current[columns[field]]),
   )
   if (changed.length === 0) return toSettings(current)
   const values = Object.fromEntries(changed.map((field) => [columns[field], change[field]]))
@@ -68,6 +74,9 @@ export async function updateSettings(
   return toSettings(row!)
 }
 
+const same = (a: unknown, b: unknown) =>
+  Array.isArray(a) || Array.isArray(b) ? JSON.stringify(a) === JSON.stringify(b) : a === b
+
 function toSettings(row: typeof tenants.$inferSelect): ClinicSettings {
   return {
     displayName: row.name,
@@ -78,6 +87,8 @@ function toSettings(row: typeof tenants.$inferSelect): ClinicSettings {
     retentionDays: row.retentionDays,
     defaultLocale: row.defaultLocale,
     noteRetentionYears: row.noteRetentionYears,
+    pseudonymise: row.pseudonymise,
+    neverSendTerms: row.neverSendTerms,
     updatedAt: row.updatedAt.toISOString(),
   }
 }

@@ -14,6 +14,9 @@ function found<T>(value: T | null): T {
 
 /** The least retention period: shorter would delete conversations while they are still in use. */
 export const MIN_RETENTION_DAYS = 7
+/** A clinic's words never to send: enough for its streets and people, bounded for every prompt's sake. */
+export const MAX_NEVER_SEND_TERMS = 100
+export const MAX_NEVER_SEND_TERM_LENGTH = 100
 
 const settingsInput = z.object({
   displayName: z
@@ -39,6 +42,21 @@ const settingsInput = z.object({
   defaultLocale: z.enum(['de', 'en']).optional(),
   /** Years a signed consultation note is kept; the law's ten at least. */
   noteRetentionYears: z.number().int().min(10).max(100).optional(),
+  /** Replace patient details by placeholders before any prompt leaves the server. */
+  pseudonymise: z.boolean().optional(),
+  /** Whole words or phrases never sent as they are (case-insensitive); duplicates are dropped. */
+  neverSendTerms: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(2, 'too_short')
+        .max(MAX_NEVER_SEND_TERM_LENGTH)
+        .regex(/^[^\p{Cc}]*$/u, 'control_characters'),
+    )
+    .max(MAX_NEVER_SEND_TERMS)
+    .transform((terms) => [...new Map(terms.map((term) => [term.toLowerCase(), term])).values()])
+    .optional(),
 })
 
 export const adminSettingsRouter = router({
@@ -47,7 +65,9 @@ export const adminSettingsRouter = router({
    * optional monthly cap per person, retention, default language (`de` or `en`, for everyone who
    * has not chosen one) and how many years signed consultation notes are kept (`noteRetentionYears`,
    * ten by default); with `options`, the deployments the operator allows, the server's default
-   * deployment and the built-in system prompt used when the clinic sets none. Admins only.
+   * deployment and the built-in system prompt used when the clinic sets none; whether patient
+   * details are pseudonymised before any prompt leaves (`pseudonymise`, on by default) and the
+   * clinic's own words never to send (`neverSendTerms`). Admins only.
    */
   get: adminProcedure.query(async ({ ctx }) => ({
     ...found(await getSettings(ctx.tx, ctx.identity)),

@@ -9,6 +9,7 @@ import {
 } from '#server/services/conversations/conversations.ts'
 import { decodeCursor, MAX_CURSOR_LENGTH } from '#server/services/conversations/cursor.ts'
 import { FolderNotFoundError } from '#server/services/folders/folders.ts'
+import { modelViews } from '#server/services/pseudonymise/store.ts'
 import { searchConversations } from '#server/services/search/search.ts'
 import { router, tenantProcedure } from '../init.ts'
 import { apiError } from '../errors.ts'
@@ -65,6 +66,20 @@ export const conversationsRouter = router({
   get: tenantProcedure
     .input(z.object({ conversationId, messageLimit: z.number().int().min(1).max(100).default(50) }))
     .query(async ({ ctx, input }) => found(await getConversation(ctx.tx, ctx.identity, input))),
+
+  /**
+   * What the model saw: the prompt of the conversation's latest answer exactly as it was sent,
+   * with the clinic's placeholders (`[PERSON_1]` …) where the patient details were, and whether
+   * it was pseudonymised. An empty list before the first answer. The caller's own only.
+   */
+  modelView: tenantProcedure.input(z.object({ conversationId })).query(async ({ ctx, input }) => ({
+    views: found(
+      await modelViews(ctx.tx, ctx.identity, ctx.services.pseudonymSealer, {
+        kind: 'conversation',
+        id: input.conversationId,
+      }),
+    ),
+  })),
 
   /** A blank or missing title becomes "New conversation"; a folder must be one of the caller's. */
   create: tenantProcedure

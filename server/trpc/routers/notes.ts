@@ -12,6 +12,7 @@ import {
   updateSection,
 } from '#server/services/notes/notes.ts'
 import { BUILT_IN_TEMPLATE_KEYS, listTemplates } from '#server/services/notes/templates.ts'
+import { modelViews } from '#server/services/pseudonymise/store.ts'
 import { router, tenantProcedure } from '../init.ts'
 import { apiError } from '../errors.ts'
 
@@ -108,6 +109,20 @@ export const notesRouter = router({
   get: tenantProcedure
     .input(z.object({ noteId }))
     .query(async ({ ctx, input }) => found(await getNote(ctx.tx, ctx.identity, input))),
+
+  /**
+   * What the model saw: each section's latest prompt exactly as it was sent (`key` is the section's
+   * id), with the note's placeholders where the patient details and the patient reference were,
+   * and whether it was pseudonymised. The caller's own notes only.
+   */
+  modelView: tenantProcedure.input(z.object({ noteId })).query(async ({ ctx, input }) => ({
+    views: found(
+      await modelViews(ctx.tx, ctx.identity, ctx.services.pseudonymSealer, {
+        kind: 'note',
+        id: input.noteId,
+      }),
+    ),
+  })),
 
   /** Every stored change of the note, newest first: who, what (kind, section, text, reason), when. */
   history: tenantProcedure
