@@ -17,7 +17,10 @@ export async function requestPreferences(
   } catch (error) {
     // While the database is unreachable the page (its 503) still speaks the browser's language.
     if ((error instanceof Response && error.status === 503) || isDatabaseUnavailable(error)) {
-      return { locale: resolveLocale({ acceptLanguage: request.headers.get('accept-language') }), theme: 'system' }
+      return {
+        locale: resolveLocale({ acceptLanguage: request.headers.get('accept-language') }),
+        theme: 'system',
+      }
     }
     throw error
   }
