@@ -35,6 +35,7 @@ export function productionEnv(databaseUrl: string, simulatorUrl: string): Record
     AUTH_CLIENT_SECRET: 'built-server-test-client-secret',
     AUTH_REDIRECT_URI: 'https://clinai.invalid/auth/callback',
     SESSION_SECRET: 'built-server-test-session-secret-0123456789abcdef',
+    PSEUDONYM_KEY: 'b'.repeat(64),
     AZURE_OPENAI_ENDPOINT: simulatorUrl,
     AZURE_OPENAI_API_KEY: 'test-key',
   }
