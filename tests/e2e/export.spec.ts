@@ -2,6 +2,7 @@
 // Blob Storage (Azurite) and downloaded through the app, holding this person's data.
 import { readFile } from 'node:fs/promises'
 import { expect, test } from '@playwright/test'
+import { EXPORT_FORMAT_VERSION } from '#server/services/exports/format.ts'
 import { readZip } from '../support/zip.ts'
 import { demoAccount } from './support.ts'
 import { openAccountMenu, signInToWorkspace } from './workspace-support.ts'
@@ -25,11 +26,15 @@ test('a clinician exports their data and downloads the archive', async ({ page }
   const document = JSON.parse(entries.get('clinai-export.json')!) as {
     format: string
     version: number
-    people: Array<{ email: string; conversations: Array<{ markdownFile: string }> }>
+    people: Array<{
+      email: string
+      conversations: Array<{ markdownFile: string }>
+      notes: Array<{ markdownFile: string }>
+    }>
   }
-  expect(document).toMatchObject({ format: 'clinai-export', version: 1 })
+  expect(document).toMatchObject({ format: 'clinai-export', version: EXPORT_FORMAT_VERSION })
   expect(document.people.map((person) => person.email)).toEqual([account.email])
-  for (const conversation of document.people[0]!.conversations) {
-    expect(entries.has(conversation.markdownFile)).toBe(true)
+  for (const item of [...document.people[0]!.conversations, ...document.people[0]!.notes]) {
+    expect(entries.has(item.markdownFile)).toBe(true)
   }
 })
