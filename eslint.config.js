@@ -130,7 +130,7 @@ export default tseslint.config(
     },
   },
   {
-    // Services are plain functions over a transaction: no transport, no tRPC, no HTTP.
+    // AppContext are plain functions over a transaction: no transport, no tRPC, no HTTP.
     files: ['server/services/**/*.ts'],
     ignores: ['server/services/**/*.test.ts'],
     rules: {

@@ -1,11 +1,11 @@
 /// <reference types="@remix-run/dev" />
 /// <reference types="@remix-run/node" />
 
-import type { Services } from '#server/services.ts'
+import type { AppContext } from '#server/app-context.ts'
 
 declare module '@remix-run/node' {
   interface AppLoadContext {
-    services: Services
+    services: AppContext
     requestId: string
     /** This response's Content-Security-Policy nonce for inline scripts. */
     cspNonce: string

@@ -12,13 +12,13 @@ import { ConfigError, loadConfig, type Config } from './config/env.ts'
 import { createApp, listen, type RunningServer } from './http/server.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { startJobRunner } from './jobs/runner.ts'
-import { createServices, type Services } from './services.ts'
+import { createAppContext, type AppContext } from './app-context.ts'
 import { flushTelemetry, startTelemetry, telemetryStarted } from './telemetry/index.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 export interface StartedApp extends RunningServer {
-  services: Services
+  services: AppContext
   /**
    * Stops as a deploy needs it: new requests are refused (503, `Connection: close`),
    * live answers get `graceMs` to finish, the rest are stopped with their text saved and
@@ -42,7 +42,7 @@ export async function startApp(
     max: config.database.poolMax,
     connectTimeout: config.database.connectTimeoutMs / 1000,
   })
-  const services: Services = createServices(config, db, logger)
+  const services: AppContext = createAppContext(config, db, logger)
   // Background work (exports, erasure, retention, the stale-stream sweep) runs in this process.
   const jobs = await startJobRunner(services)
   services.readiness.attachJobs(jobs)

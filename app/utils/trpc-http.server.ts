@@ -4,7 +4,7 @@ import { TRPCError } from '@trpc/server'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import { authenticateRequest } from '#server/auth/authenticate.ts'
 import type { Identity } from '#server/auth/identity.ts'
-import type { Services } from '#server/services.ts'
+import type { AppContext } from '#server/app-context.ts'
 import { createContext } from '#server/trpc/context.ts'
 import { asDatabaseOutage } from '#server/trpc/errors.ts'
 import { MAX_BATCH_CALLS } from '#server/trpc/limits.ts'
@@ -60,7 +60,12 @@ function nameRequest(method: string, paths: string[]) {
  * Every call of a batch counts: for a script against its token first (a refused token
  * spends none of its person's room), then against the person, whatever the credential.
  */
-async function takeApiRateLimit(services: Services, identity: Identity, calls: number, resHeaders: Headers) {
+async function takeApiRateLimit(
+  services: AppContext,
+  identity: Identity,
+  calls: number,
+  resHeaders: Headers,
+) {
   const { person, token } = services.apiRateLimiters
   const refuse = (retryAfterSeconds: number) => {
     resHeaders.set('retry-after', String(retryAfterSeconds))

@@ -1,7 +1,7 @@
 // Request → identity, for pages, the tRPC API and the chat stream alike.
 // `Authorization: Bearer <personal access token>` wins over the cookie; a
 // presented but refused credential is reported so callers answer 401.
-import type { Services } from '#server/services.ts'
+import type { AppContext } from '#server/app-context.ts'
 import type { AuthFailure, Identity } from './identity.ts'
 import { readSessionCookie, resolveSession } from './sessions.ts'
 import { resolveToken } from './tokens.ts'
@@ -13,7 +13,7 @@ export interface Authentication {
 
 const MAX_AUTHORIZATION_LENGTH = 512
 
-export async function authenticateRequest(services: Services, request: Request): Promise<Authentication> {
+export async function authenticateRequest(services: AppContext, request: Request): Promise<Authentication> {
   const authorization = request.headers.get('authorization')
   if (authorization !== null) {
     const match = /^Bearer ([\x21-\x7e]+)$/.exec(authorization)

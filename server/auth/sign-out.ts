@@ -1,13 +1,13 @@
 // Sign-out ends the session on the server (revoked, audited), not just in the browser.
 import { and, eq } from 'drizzle-orm'
 import { sessions } from '#db/schema/index.ts'
-import type { Services } from '#server/services.ts'
+import type { AppContext } from '#server/app-context.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
 import { clearSessionCookie, readSessionCookie, revokeSession } from './sessions.ts'
 
 /** Revokes the request's session, if any, and returns the Set-Cookie value that clears it. */
 export async function endSession(
-  services: Services,
+  services: AppContext,
   cookieHeader: string | null,
   requestId: string,
 ): Promise<string> {

@@ -14,7 +14,7 @@ import { authenticateRequest } from '#server/auth/authenticate.ts'
 import type { Identity } from '#server/auth/identity.ts'
 import { buildPrompt, estimatePromptTokens } from '#server/llm/prompt.ts'
 import type { PromptMessage } from '#server/llm/client.ts'
-import type { Services } from '#server/services.ts'
+import type { AppContext } from '#server/app-context.ts'
 import {
   finishExchange,
   saveProgress,
@@ -41,7 +41,7 @@ const REFUSAL_STATUS: Record<ExchangeRefusal, number> = {
 }
 
 export function handleChatRequest(
-  services: Services,
+  services: AppContext,
   request: Request,
   conversationId: string | undefined,
   requestId: string,
@@ -54,7 +54,7 @@ export function handleChatRequest(
 }
 
 async function checkAndStart(
-  services: Services,
+  services: AppContext,
   request: Request,
   conversationId: string | undefined,
   requestId: string,
@@ -121,7 +121,7 @@ interface PreparedAnswer {
 }
 
 function streamAnswer(
-  services: Services,
+  services: AppContext,
   clientGone: AbortSignal,
   identity: Identity,
   prepared: PreparedAnswer,
@@ -203,7 +203,7 @@ function streamAnswer(
 }
 
 /** The chat answer's row: progress and its ending, each in the caller's own transaction. */
-function answerStore(services: Services, identity: Identity, exchange: Exchange): GenerationStore {
+function answerStore(services: AppContext, identity: Identity, exchange: Exchange): GenerationStore {
   const owner = { tenantId: identity.tenantId, userId: identity.userId }
   const inTenant = <T>(work: (tx: Tx) => Promise<T>) =>
     services.db.withTenant({ ...owner, role: identity.role }, work)

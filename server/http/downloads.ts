@@ -7,7 +7,7 @@ import { authenticateRequest } from '#server/auth/authenticate.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
 import { getErasureReceipt } from '#server/services/erasure/erasure.ts'
 import { findDownloadableExport } from '#server/services/exports/exports.ts'
-import type { Services } from '#server/services.ts'
+import type { AppContext } from '#server/app-context.ts'
 
 const noStore = { 'cache-control': 'no-store' }
 
@@ -16,7 +16,7 @@ function refuse(status: 401 | 403 | 404 | 405, code: string): Response {
 }
 
 export async function handleExportDownload(
-  services: Services,
+  services: AppContext,
   request: Request,
   exportId: string | undefined,
   /** Aborted when the client goes away (the load context's `clientGone`, not `request.signal`). */
@@ -60,7 +60,7 @@ export async function handleExportDownload(
 }
 
 export async function handleReceiptDownload(
-  services: Services,
+  services: AppContext,
   request: Request,
   userId: string | undefined,
 ): Promise<Response> {

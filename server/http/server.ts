@@ -6,7 +6,7 @@ import http from 'node:http'
 import path from 'node:path'
 import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
-import type { Services } from '../services.ts'
+import type { AppContext } from '../app-context.ts'
 import { compressResponses } from './compression.ts'
 import { createRemixHandler } from './remix-handler.ts'
 import { readRequestBodies } from './request-body.ts'
@@ -18,7 +18,7 @@ import { routeTemplates } from './route-template.ts'
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/
 
 export interface HttpServerOptions {
-  services: Services
+  services: AppContext
   build: ServerBuild
   /** Folder that holds `build/` (client assets) and other static files. */
   publicDir: string
@@ -112,7 +112,7 @@ function topLevelFiles(publicDir: string): express.RequestHandler {
   }
 }
 
-function lastResort(services: Services): express.ErrorRequestHandler {
+function lastResort(services: AppContext): express.ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     const status = (error as { status?: unknown }).status
     const clientError = typeof status === 'number' && status >= 400 && status < 500

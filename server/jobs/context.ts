@@ -1,7 +1,7 @@
-import type { Services } from '#server/services.ts'
+import type { AppContext } from '#server/app-context.ts'
 
 /** What a job may use: the app-role database (always through withTenant), Blob storage, settings. */
-export type JobContext = Pick<Services, 'db' | 'storage' | 'config' | 'logger'>
+export type JobContext = Pick<AppContext, 'db' | 'storage' | 'config' | 'logger'>
 
 /** A refusal that retrying cannot fix: the job records its code and stops. */
 export class PermanentJobError extends Error {

@@ -11,7 +11,7 @@ import type { Identity } from '#server/auth/identity.ts'
 import { refuse as refuseChat, refusingWhenDatabaseUnavailable } from '#server/chat/chat-request.ts'
 import { createEventStream } from '#server/chat/event-stream.ts'
 import type { ChatInputProblem, DraftRefusalCode } from '#server/contract/codes.ts'
-import type { Services } from '#server/services.ts'
+import type { AppContext } from '#server/app-context.ts'
 import {
   beginSection,
   finishSection,
@@ -44,7 +44,7 @@ const refuse = (
 ) => refuseChat(status, code as Parameters<typeof refuseChat>[1], options)
 
 export function handleDraftRequest(
-  services: Services,
+  services: AppContext,
   request: Request,
   noteId: string | undefined,
   requestId: string,
@@ -58,7 +58,7 @@ export function handleDraftRequest(
 }
 
 async function checkAndDraft(
-  services: Services,
+  services: AppContext,
   request: Request,
   noteId: string | undefined,
   requestId: string,
@@ -117,7 +117,7 @@ async function readDraftRequest(
 }
 
 function streamDraft(
-  services: Services,
+  services: AppContext,
   clientGone: AbortSignal,
   identity: Identity,
   plan: DraftPlan,

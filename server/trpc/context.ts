@@ -1,10 +1,10 @@
 // The per-request context every procedure starts from. Authentication happens
 // here, once; the procedure kinds in init.ts decide what a procedure requires.
 import type { AuthFailure, Identity } from '#server/auth/identity.ts'
-import type { Services } from '#server/services.ts'
+import type { AppContext } from '#server/app-context.ts'
 
 export interface TrpcContext {
-  services: Services
+  services: AppContext
   requestId: string
   identity: Identity | null
   /** Set when the request carried a credential that was refused (a 401, even on public procedures). */
@@ -14,7 +14,7 @@ export interface TrpcContext {
 }
 
 export interface ContextInput {
-  services: Services
+  services: AppContext
   requestId: string
   identity: Identity | null
   authFailure?: AuthFailure | null

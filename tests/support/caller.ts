@@ -10,7 +10,7 @@ import { connectDatabase } from '#db/client.ts'
 import type { Identity } from '#server/auth/identity.ts'
 import { loadConfig } from '#server/config/env.ts'
 import { createLogger } from '#server/logger.ts'
-import { createServices, type Services } from '#server/services.ts'
+import { createAppContext, type AppContext } from '#server/app-context.ts'
 import { createContext } from '#server/trpc/context.ts'
 import { appRouter, createCaller } from '#server/trpc/root.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
@@ -19,7 +19,7 @@ import { seedTwoClinics, type FixtureUser, type TwoClinics } from './fixtures.ts
 export type Caller = ReturnType<typeof createCaller>
 
 export interface TestApi {
-  services: Services
+  services: AppContext
   /** The caller for a person, each call under a fresh request id. */
   as(user: FixtureUser): Caller
   identity(user: FixtureUser): Identity
@@ -57,7 +57,7 @@ export function testApi(testDb: TestDatabase, env: Record<string, string> = {}):
     AZURE_OPENAI_DEPLOYMENTS: 'gpt-4o-mini,gpt-4o',
     ...env,
   })
-  const services: Services = createServices(
+  const services: AppContext = createAppContext(
     config,
     connectDatabase(testDb.appUrl, { max: 4 }),
     createLogger('silent'),

@@ -4,11 +4,11 @@ import { connectDatabase } from '#db/client.ts'
 import { loadConfig } from '#server/config/env.ts'
 import { startJobRunner } from '#server/jobs/runner.ts'
 import { createLogger } from '#server/logger.ts'
-import { createServices } from '#server/services.ts'
+import { createAppContext } from '#server/app-context.ts'
 
 const config = loadConfig()
 const db = connectDatabase(config.database.url, { max: 4 })
-const services = createServices(config, db, createLogger(config.logLevel))
+const services = createAppContext(config, db, createLogger(config.logLevel))
 const runner = await startJobRunner(services)
 console.log('ready')
 process.once('SIGTERM', () => {

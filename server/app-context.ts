@@ -17,7 +17,7 @@ import { LiveGenerations } from './services/generation/generation.ts'
 import { createReadiness, type Readiness } from './health/readiness.ts'
 import { MappingSealer } from './services/pseudonymise/crypto.ts'
 
-export interface Services {
+export interface AppContext {
   config: Config
   db: Database
   logger: Logger
@@ -38,7 +38,7 @@ export interface Services {
   pseudonymSealer: MappingSealer
 }
 
-export function createServices(config: Config, db: Database, logger: Logger): Services {
+export function createAppContext(config: Config, db: Database, logger: Logger): AppContext {
   const storage = createBlobStorage(config.storage)
   return {
     config,
