@@ -5,6 +5,7 @@ import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { auditEvents, users } from '#db/schema/index.ts'
 import { checkLink, type ChainCheck } from './chain.ts'
+import type { ClinicCaller } from '#server/services/caller.ts'
 
 /** The clinics' days start and end in this zone. */
 const CLINIC_TIME_ZONE = 'Europe/Berlin'
@@ -78,10 +79,10 @@ async function entries(tx: Tx, where: SQL[], limit: number): Promise<AuditEntry[
 
 export async function listAuditEvents(
   tx: Tx,
-  who: { tenantId: string },
+  clinic: ClinicCaller,
   input: AuditFilters & { cursor?: string | null; limit: number },
 ): Promise<AuditPage> {
-  const where = conditions(who.tenantId, input)
+  const where = conditions(clinic.tenantId, input)
   if (input.cursor) where.push(lt(auditEvents.seq, Number(input.cursor)))
   const rows = await entries(tx, where, input.limit + 1)
   const items = rows.slice(0, input.limit)
@@ -91,24 +92,24 @@ export async function listAuditEvents(
 /** Every matching event, newest first, up to `max` (for the CSV download). */
 export async function exportAuditEvents(
   tx: Tx,
-  who: { tenantId: string },
+  clinic: ClinicCaller,
   input: AuditFilters,
   max: number,
 ): Promise<{ items: AuditEntry[]; truncated: boolean }> {
-  const rows = await entries(tx, conditions(who.tenantId, input), max + 1)
+  const rows = await entries(tx, conditions(clinic.tenantId, input), max + 1)
   return { items: rows.slice(0, max), truncated: rows.length > max }
 }
 
 /** The actions and actors that occur in the clinic's trail, for the filters' choices. */
 export async function auditFilterChoices(
   tx: Tx,
-  who: { tenantId: string },
+  clinic: ClinicCaller,
 ): Promise<{ actions: string[]; actors: Array<{ userId: string; name: string }> }> {
   const [actions, actors] = await Promise.all([
     tx
       .selectDistinct({ action: auditEvents.action })
       .from(auditEvents)
-      .where(eq(auditEvents.tenantId, who.tenantId))
+      .where(eq(auditEvents.tenantId, clinic.tenantId))
       .orderBy(asc(auditEvents.action))
       .limit(200),
     tx
@@ -116,7 +117,7 @@ export async function auditFilterChoices(
       .from(users)
       .where(
         and(
-          eq(users.tenantId, who.tenantId),
+          eq(users.tenantId, clinic.tenantId),
           sql`exists (select 1 from ${auditEvents} where ${auditEvents.tenantId} = ${users.tenantId}
                         and ${auditEvents.actorUserId} = ${users.id})`,
         ),
@@ -139,7 +140,7 @@ export interface ChainVerification {
 const BATCH = 1000
 
 /** Walks the clinic's chain from its first event, in batches, and stops at the first broken link. */
-export async function verifyAuditChain(tx: Tx, who: { tenantId: string }): Promise<ChainVerification> {
+export async function verifyAuditChain(tx: Tx, clinic: ClinicCaller): Promise<ChainVerification> {
   let previous: { seq: number; hash: string } | null = null
   let total = 0
   for (;;) {
@@ -161,7 +162,10 @@ export async function verifyAuditChain(tx: Tx, who: { tenantId: string }): Promi
       })
       .from(auditEvents)
       .where(
-        and(eq(auditEvents.tenantId, who.tenantId), previous ? gt(auditEvents.seq, previous.seq) : undefined),
+        and(
+          eq(auditEvents.tenantId, clinic.tenantId),
+          previous ? gt(auditEvents.seq, previous.seq) : undefined,
+        ),
       )
       .orderBy(asc(auditEvents.seq))
       .limit(BATCH)
@@ -171,7 +175,7 @@ export async function verifyAuditChain(tx: Tx, who: { tenantId: string }): Promi
         const [count] = await tx
           .select({ n: sql<string>`count(*)::text` })
           .from(auditEvents)
-          .where(eq(auditEvents.tenantId, who.tenantId))
+          .where(eq(auditEvents.tenantId, clinic.tenantId))
         return {
           total: Number(count!.n),
           verifiedUpTo: previous?.seq ?? 0,

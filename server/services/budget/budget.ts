@@ -5,6 +5,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { budgetAlerts, tenants, usage } from '#db/schema/index.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
+import type { Caller } from '#server/services/caller.ts'
 
 /** The shares of the monthly budget at which admins are alerted, in percent. */
 export const BUDGET_THRESHOLDS = [80, 100] as const
@@ -23,7 +24,7 @@ const tokens = sql`${usage.promptTokens} + ${usage.completionTokens}`
  */
 export async function budgetRefusal(
   tx: Tx,
-  who: { tenantId: string; userId: string },
+  caller: Caller,
 ): Promise<'budget_exhausted' | 'user_budget_exhausted' | null> {
   // Columns qualified by hand: Drizzle renders them unqualified inside a select-list fragment.
   const [row] = await tx.execute<{ budget: number; cap: number | null; clinic: string; mine: string }>(sql`
@@ -32,12 +33,12 @@ export async function budgetRefusal(
       from "tenants" t
       left join lateral (
         select sum(u."prompt_tokens" + u."completion_tokens") as clinic,
-               sum(u."prompt_tokens" + u."completion_tokens") filter (where u."user_id" = ${who.userId}) as mine
+               sum(u."prompt_tokens" + u."completion_tokens") filter (where u."user_id" = ${caller.userId}) as mine
           from "usage" u
          where u."tenant_id" = t."id"
            and u."day" >= ${monthStart} and u."day" < (${monthStart} + interval '1 month')::date
       ) m on true
-     where t."id" = ${who.tenantId}`)
+     where t."id" = ${caller.tenantId}`)
   if (!row || row.budget - Number(row.clinic) <= 0) return 'budget_exhausted'
   if (row.cap !== null && Number(row.mine) >= row.cap) return 'user_budget_exhausted'
   return null

@@ -8,7 +8,7 @@ import { conversations, messages, tenants, usage } from '#db/schema/index.ts'
 import type { PromptMessage } from '#server/llm/client.ts'
 import type { Ending, TokenUsage } from '#server/services/generation/generation.ts'
 import { DEFAULT_TITLE, ownConversation } from '#server/services/conversations/conversations.ts'
-import type { ContentOwner } from '#server/services/folders/folders.ts'
+import type { Caller } from '#server/services/caller.ts'
 import { budgetRefusal, recordBudgetAlerts } from '#server/services/budget/budget.ts'
 
 /** How many earlier messages are read for the prompt; the context budget trims further. */
@@ -43,7 +43,7 @@ export type StartResult = { ok: true; exchange: Exchange } | { ok: false; refusa
  */
 export async function startExchange(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: {
     conversationId: string
     request: ExchangeRequest
@@ -195,7 +195,7 @@ export function titleFrom(text: string): string {
  * Saves the partial answer of a running stream, so a crash keeps what was shown;
  * without content it only marks the answer alive (see recovery.ts).
  */
-export async function saveProgress(tx: Tx, owner: ContentOwner, messageId: string, content?: string) {
+export async function saveProgress(tx: Tx, owner: Caller, messageId: string, content?: string) {
   await tx
     .update(messages)
     .set(content === undefined ? { updatedAt: sql`now()` } : { content })
@@ -217,7 +217,7 @@ export type { Ending, TokenUsage } from '#server/services/generation/generation.
  */
 export async function finishExchange(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { conversationId: string; messageId: string; content: string; ending: Ending; usage: TokenUsage },
 ): Promise<boolean> {
   const { ending, usage: tokens } = input
@@ -253,7 +253,7 @@ export async function finishExchange(
 }
 
 /** Adds one generation's tokens to the day's roll-up per clinic and person (in the caller's transaction). */
-export async function recordUsage(tx: Tx, owner: ContentOwner, tokens: TokenUsage, model: string | null) {
+export async function recordUsage(tx: Tx, owner: Caller, tokens: TokenUsage, model: string | null) {
   const total = tokens.promptTokens + tokens.completionTokens
   await tx
     .insert(usage)

@@ -3,7 +3,8 @@
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { conversations, messages } from '#db/schema/index.ts'
-import { requireOwnFolder, type ContentOwner } from '#server/services/folders/folders.ts'
+import type { Caller } from '#server/services/caller.ts'
+import { requireOwnFolder } from '#server/services/folders/folders.ts'
 import { listMessages, type MessagePage } from '#server/services/messages/messages.ts'
 import { decodeCursor, encodeCursor, epochMicros, fromEpochMicros } from './cursor.ts'
 
@@ -25,7 +26,7 @@ export interface ConversationPage {
 }
 
 /** The owner's conversation with this id: the where clause every service uses. */
-export const ownConversation = (owner: ContentOwner, conversationId: string) =>
+export const ownConversation = (owner: Caller, conversationId: string) =>
   and(
     eq(conversations.tenantId, owner.tenantId),
     eq(conversations.ownerUserId, owner.userId),
@@ -38,7 +39,7 @@ export const ownConversation = (owner: ContentOwner, conversationId: string) =>
  */
 export async function listConversations(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { folderId?: string | null; limit: number; cursor?: string | null },
 ): Promise<ConversationPage> {
   if (input.folderId) await requireOwnFolder(tx, owner, input.folderId)
@@ -80,7 +81,7 @@ export async function listConversations(
 /** The conversation with its newest messages (oldest first); null when it is not the owner's. */
 export async function getConversation(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { conversationId: string; messageLimit: number },
 ): Promise<(ConversationSummary & { messages: MessagePage }) | null> {
   const [row] = await tx.select().from(conversations).where(ownConversation(owner, input.conversationId))
@@ -92,7 +93,7 @@ export async function getConversation(
 /** Throws FolderNotFoundError when a folder is given that is not the owner's. */
 export async function createConversation(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { title?: string | null; folderId?: string | null },
 ): Promise<ConversationSummary> {
   if (input.folderId) await requireOwnFolder(tx, owner, input.folderId)
@@ -110,7 +111,7 @@ export async function createConversation(
 
 export async function renameConversation(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { conversationId: string; title: string },
 ): Promise<ConversationSummary | null> {
   const [row] = await tx
@@ -124,7 +125,7 @@ export async function renameConversation(
 /** Null when the conversation is not the owner's; FolderNotFoundError when the folder is not. */
 export async function moveConversation(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { conversationId: string; folderId: string | null },
 ): Promise<ConversationSummary | null> {
   // The conversation is checked first, so "not found" names what the caller pointed at first.
@@ -146,7 +147,7 @@ export async function moveConversation(
 /** Deletes the conversation and (by the foreign key's cascade) its messages; null when not the owner's. */
 export async function deleteConversation(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { conversationId: string },
 ): Promise<{ conversationId: string; deletedMessages: number } | null> {
   const [existing] = await tx

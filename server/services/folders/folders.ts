@@ -3,12 +3,7 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { conversations, folders } from '#db/schema/index.ts'
-
-/** The clinician whose content this is; every query filters by both (RLS does too). */
-export interface ContentOwner {
-  tenantId: string
-  userId: string
-}
+import type { Caller } from '#server/services/caller.ts'
 
 export interface FolderSummary {
   id: string
@@ -40,7 +35,7 @@ export class FolderNameTakenError extends Error {
  * Refuses a name the person already uses, letter case aside; the unique index on
  * (tenant_id, owner_user_id, lower(name)) holds it against concurrent requests too.
  */
-async function requireFreeName(tx: Tx, owner: ContentOwner, name: string, except?: string) {
+async function requireFreeName(tx: Tx, owner: Caller, name: string, except?: string) {
   const [taken] = await tx
     .select({ id: folders.id })
     .from(folders)
@@ -73,7 +68,7 @@ export class FolderNotFoundError extends Error {
   }
 }
 
-const ownFolder = (owner: ContentOwner, folderId: string) =>
+const ownFolder = (owner: Caller, folderId: string) =>
   and(eq(folders.tenantId, owner.tenantId), eq(folders.ownerUserId, owner.userId), eq(folders.id, folderId))
 
 /**
@@ -81,7 +76,7 @@ const ownFolder = (owner: ContentOwner, folderId: string) =>
  * holds it until the transaction ends, so a concurrent delete cannot pull it
  * out from under a conversation that is being put into it.
  */
-export async function requireOwnFolder(tx: Tx, owner: ContentOwner, folderId: string): Promise<void> {
+export async function requireOwnFolder(tx: Tx, owner: Caller, folderId: string): Promise<void> {
   const [row] = await tx
     .select({ id: folders.id })
     .from(folders)
@@ -90,7 +85,7 @@ export async function requireOwnFolder(tx: Tx, owner: ContentOwner, folderId: st
   if (!row) throw new FolderNotFoundError()
 }
 
-export async function listFolders(tx: Tx, owner: ContentOwner): Promise<FolderSummary[]> {
+export async function listFolders(tx: Tx, owner: Caller): Promise<FolderSummary[]> {
   // Read in index order (lower(name)) with each folder's count from the conversations
   // index: no sort, and no join that reads every conversation of the person.
   // Spelled out: drizzle leaves columns unqualified inside a select list, which would
@@ -121,11 +116,7 @@ export async function listFolders(tx: Tx, owner: ContentOwner): Promise<FolderSu
   }))
 }
 
-export async function createFolder(
-  tx: Tx,
-  owner: ContentOwner,
-  input: { name: string },
-): Promise<FolderSummary> {
+export async function createFolder(tx: Tx, owner: Caller, input: { name: string }): Promise<FolderSummary> {
   const [existing] = await tx
     .select({ n: count() })
     .from(folders)
@@ -143,7 +134,7 @@ export async function createFolder(
 /** Null when the folder is not the owner's. */
 export async function renameFolder(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { folderId: string; name: string },
 ): Promise<FolderSummary | null> {
   await requireFreeName(tx, owner, input.name, input.folderId)
@@ -170,7 +161,7 @@ export async function renameFolder(
 /** Null when the folder is not the owner's; otherwise how many conversations moved to "no folder". */
 export async function deleteFolder(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { folderId: string },
 ): Promise<{ folderId: string; movedConversations: number } | null> {
   // Lock first: a conversation being created into this folder either finishes

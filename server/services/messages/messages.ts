@@ -9,7 +9,7 @@ import {
   epochMicros,
   fromEpochMicros,
 } from '#server/services/conversations/cursor.ts'
-import type { ContentOwner } from '#server/services/folders/folders.ts'
+import type { Caller } from '#server/services/caller.ts'
 
 export interface MessageView {
   id: string
@@ -36,11 +36,7 @@ export interface MessagePage {
 }
 
 /** True when the conversation exists and is the owner's. */
-export async function ownsConversation(
-  tx: Tx,
-  owner: ContentOwner,
-  conversationId: string,
-): Promise<boolean> {
+export async function ownsConversation(tx: Tx, owner: Caller, conversationId: string): Promise<boolean> {
   const [row] = await tx
     .select({ id: conversations.id })
     .from(conversations)
@@ -61,7 +57,7 @@ export async function ownsConversation(
  */
 export async function listMessages(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { conversationId: string; limit: number; cursor?: string | null },
 ): Promise<MessagePage | null> {
   if (!(await ownsConversation(tx, owner, input.conversationId))) return null

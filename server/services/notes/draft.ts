@@ -9,7 +9,7 @@ import type { PromptMessage } from '#server/llm/client.ts'
 import { estimatePromptTokens } from '#server/llm/prompt.ts'
 import { budgetRefusal } from '#server/services/budget/budget.ts'
 import { recordUsage } from '#server/services/chat/exchange.ts'
-import type { ContentOwner } from '#server/services/folders/folders.ts'
+import type { Caller } from '#server/services/caller.ts'
 import type { Ending, TokenUsage } from '#server/services/generation/generation.ts'
 import { ownNote } from './notes.ts'
 
@@ -29,7 +29,7 @@ export interface DraftPlan {
  */
 export async function planDraft(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { noteId: string; sectionId?: string; defaultDeployment: string },
 ): Promise<{ ok: true; plan: DraftPlan } | { ok: false; refusal: DraftRefusal }> {
   const [note] = await tx.select().from(notes).where(ownNote(owner, input.noteId)).for('update')
@@ -79,7 +79,7 @@ export interface SectionStart {
  */
 export async function beginSection(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { noteId: string; sectionId: string; model: string },
 ): Promise<{ ok: true; start: SectionStart } | { ok: false; refusal: DraftRefusal }> {
   const [note] = await tx.select().from(notes).where(ownNote(owner, input.noteId)).for('update')
@@ -155,7 +155,7 @@ function sectionPrompt(
 }
 
 /** Saves the section's partial text; without content only marks it alive (see chat/recovery.ts). */
-export async function saveSectionProgress(tx: Tx, owner: ContentOwner, sectionId: string, content?: string) {
+export async function saveSectionProgress(tx: Tx, owner: Caller, sectionId: string, content?: string) {
   await tx
     .update(noteSections)
     .set(content === undefined ? { updatedAt: sql`now()` } : { content })
@@ -175,7 +175,7 @@ export async function saveSectionProgress(tx: Tx, owner: ContentOwner, sectionId
  */
 export async function finishSection(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { sectionId: string; content: string; ending: Ending; usage: TokenUsage },
 ): Promise<boolean> {
   const [current] = await tx
@@ -223,7 +223,7 @@ export async function finishSection(
 }
 
 /** Sections of the owner left `streaming` and silent for `minAgeSeconds` (for the stale sweep). */
-export async function staleSections(tx: Tx, owner: ContentOwner, minAgeSeconds: number) {
+export async function staleSections(tx: Tx, owner: Caller, minAgeSeconds: number) {
   const rows = await tx
     .select({ id: noteSections.id, content: noteSections.content })
     .from(noteSections)

@@ -8,7 +8,7 @@ import type { Tx } from '#db/client.ts'
 import { notes, noteSections, noteVersions, tenants, users } from '#db/schema/index.ts'
 import type { ApiErrorCode } from '#server/contract/codes.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
-import type { ContentOwner } from '#server/services/folders/folders.ts'
+import type { Caller } from '#server/services/caller.ts'
 import { canonicalContent, contentHash, sha256 } from './canonical.ts'
 import { resolveTemplate, type NoteLocale } from './templates.ts'
 
@@ -87,7 +87,7 @@ export interface NoteVersionView {
 }
 
 /** The owner's note with this id, unless erasure restricted it (hidden from everyone). */
-export const ownNote = (owner: ContentOwner, noteId: string) =>
+export const ownNote = (owner: Caller, noteId: string) =>
   and(
     eq(notes.tenantId, owner.tenantId),
     eq(notes.ownerUserId, owner.userId),
@@ -95,7 +95,7 @@ export const ownNote = (owner: ContentOwner, noteId: string) =>
     isNull(notes.restrictedAt),
   )
 
-const visibleNotes = (owner: ContentOwner) =>
+const visibleNotes = (owner: Caller) =>
   and(eq(notes.tenantId, owner.tenantId), eq(notes.ownerUserId, owner.userId), isNull(notes.restrictedAt))
 
 export interface NoteForm {
@@ -111,7 +111,7 @@ export interface NoteForm {
   locale?: NoteLocale
 }
 
-async function languageOf(tx: Tx, owner: ContentOwner): Promise<NoteLocale> {
+async function languageOf(tx: Tx, owner: Caller): Promise<NoteLocale> {
   const [row] = await tx
     .select({ mine: users.locale, clinic: tenants.defaultLocale })
     .from(users)
@@ -121,7 +121,7 @@ async function languageOf(tx: Tx, owner: ContentOwner): Promise<NoteLocale> {
 }
 
 /** Stores the form and one idle section per template section; drafting is the stream's. */
-export async function createNote(tx: Tx, owner: ContentOwner, form: NoteForm): Promise<NoteView> {
+export async function createNote(tx: Tx, owner: Caller, form: NoteForm): Promise<NoteView> {
   const locale = form.locale ?? (await languageOf(tx, owner))
   const template = await resolveTemplate(tx, owner, form.template, locale)
   if (!template) throw new NoteError('template_not_found')
@@ -157,7 +157,7 @@ export async function createNote(tx: Tx, owner: ContentOwner, form: NoteForm): P
 /** Most recently changed first. */
 export async function listNotes(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { limit: number; offset: number },
 ): Promise<{ items: NoteSummary[]; hasMore: boolean }> {
   const rows = await tx
@@ -170,11 +170,7 @@ export async function listNotes(
   return { items: rows.slice(0, input.limit).map(toSummary), hasMore: rows.length > input.limit }
 }
 
-export async function getNote(
-  tx: Tx,
-  owner: ContentOwner,
-  input: { noteId: string },
-): Promise<NoteView | null> {
+export async function getNote(tx: Tx, owner: Caller, input: { noteId: string }): Promise<NoteView | null> {
   const [row] = await tx.select().from(notes).where(ownNote(owner, input.noteId))
   if (!row) return null
   const sections = await sectionsOf(tx, owner, row.id)
@@ -213,7 +209,7 @@ export async function getNote(
  */
 async function verifyNote(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   note: typeof notes.$inferSelect,
   sections: NoteSectionView[],
 ): Promise<boolean> {
@@ -256,7 +252,7 @@ export function canonicalOf(
   }
 }
 
-async function sectionsOf(tx: Tx, owner: ContentOwner, noteId: string): Promise<NoteSectionView[]> {
+async function sectionsOf(tx: Tx, owner: Caller, noteId: string): Promise<NoteSectionView[]> {
   const rows = await tx
     .select()
     .from(noteSections)
@@ -288,7 +284,7 @@ async function sectionsOf(tx: Tx, owner: ContentOwner, noteId: string): Promise<
  */
 export async function searchNotes(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { query: string; limit: number },
 ): Promise<NoteSummary[]> {
   const like = `%${input.query.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
@@ -307,7 +303,7 @@ export async function searchNotes(
 /** Every stored change, newest first, with who made it. */
 export async function noteHistory(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { noteId: string; limit: number },
 ): Promise<NoteVersionView[] | null> {
   const [note] = await tx.select({ id: notes.id }).from(notes).where(ownNote(owner, input.noteId))
@@ -348,7 +344,7 @@ export async function noteHistory(
 }
 
 /** The owner's section with its note, locked for the change; NoteError when it is not theirs. */
-async function lockSection(tx: Tx, owner: ContentOwner, sectionId: string) {
+async function lockSection(tx: Tx, owner: Caller, sectionId: string) {
   const [row] = await tx
     .select({ section: noteSections, note: notes })
     .from(noteSections)
@@ -372,7 +368,7 @@ async function lockSection(tx: Tx, owner: ContentOwner, sectionId: string) {
  */
 export async function updateSection(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { sectionId: string; content: string; baseVersion?: number },
 ): Promise<NoteSectionView> {
   const { section, note } = await lockSection(tx, owner, input.sectionId)
@@ -401,7 +397,7 @@ export async function updateSection(
   return (await sectionsOf(tx, owner, note.id)).find((s) => s.id === section.id)!
 }
 
-async function touch(tx: Tx, owner: ContentOwner, noteId: string) {
+async function touch(tx: Tx, owner: Caller, noteId: string) {
   await tx
     .update(notes)
     .set({ updatedAt: sql`now()` })
@@ -409,11 +405,7 @@ async function touch(tx: Tx, owner: ContentOwner, noteId: string) {
 }
 
 /** A draft goes with its sections and versions; a signed note is refused (and the database refuses too). */
-export async function deleteNote(
-  tx: Tx,
-  owner: ContentOwner,
-  input: { noteId: string },
-): Promise<{ id: string }> {
+export async function deleteNote(tx: Tx, owner: Caller, input: { noteId: string }): Promise<{ id: string }> {
   const [note] = await tx.select().from(notes).where(ownNote(owner, input.noteId)).for('update')
   if (!note) throw new NoteError('note_not_found')
   if (note.signedAt) throw new NoteError('note_signed')
@@ -427,7 +419,7 @@ export async function deleteNote(
  */
 export async function signNote(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { noteId: string },
   meta: { requestId?: string },
 ): Promise<NoteView> {
@@ -480,7 +472,7 @@ export async function signNote(
  */
 export async function amendSection(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { sectionId: string; content: string; reason: string },
   meta: { requestId?: string },
 ): Promise<NoteView> {
@@ -527,7 +519,7 @@ export async function amendSection(
  * The person's notes with sections and history, for their data export (GDPR Art. 15/20).
  * Restricted notes are left out: they are hidden from everyone, the author too.
  */
-export async function listNotesForExport(tx: Tx, owner: ContentOwner) {
+export async function listNotesForExport(tx: Tx, owner: Caller) {
   const rows = await tx
     .select({ id: notes.id })
     .from(notes)
@@ -546,7 +538,7 @@ export async function listNotesForExport(tx: Tx, owner: ContentOwner) {
  * Erasure of a clinician: drafts go; signed notes are restricted (hidden from everyone, kept
  * until their retain_until date). The counts are for the erasure receipt.
  */
-export async function eraseNotesOf(tx: Tx, owner: ContentOwner) {
+export async function eraseNotesOf(tx: Tx, owner: Caller) {
   const deleted = await tx
     .delete(notes)
     .where(

@@ -4,6 +4,7 @@ import { and, asc, count, eq } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { noteTemplates, type TemplateSection } from '#db/schema/index.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
+import type { Caller, ClinicCaller } from '#server/services/caller.ts'
 
 export type NoteLocale = 'de' | 'en'
 export const BUILT_IN_TEMPLATE_KEYS = ['soap', 'dap', 'birp', 'girp'] as const
@@ -148,13 +149,13 @@ export function builtInTemplates(locale: NoteLocale): TemplateSummary[] {
 /** The built-ins and the clinic's own, for the form's choice. */
 export async function listTemplates(
   tx: Tx,
-  who: { tenantId: string },
+  clinic: ClinicCaller,
   locale: NoteLocale,
 ): Promise<TemplateSummary[]> {
   const rows = await tx
     .select()
     .from(noteTemplates)
-    .where(eq(noteTemplates.tenantId, who.tenantId))
+    .where(eq(noteTemplates.tenantId, clinic.tenantId))
     .orderBy(asc(noteTemplates.name), asc(noteTemplates.id))
   return [...builtInTemplates(locale), ...rows.map(toSummary)]
 }
@@ -162,7 +163,7 @@ export async function listTemplates(
 /** A template's name and its sections with the closing ones; null when the clinic has no such template. */
 export async function resolveTemplate(
   tx: Tx,
-  who: { tenantId: string },
+  clinic: ClinicCaller,
   key: string,
   locale: NoteLocale,
 ): Promise<{ key: string; name: string; sections: TemplateSection[] } | null> {
@@ -174,7 +175,7 @@ export async function resolveTemplate(
   const [row] = await tx
     .select()
     .from(noteTemplates)
-    .where(and(eq(noteTemplates.tenantId, who.tenantId), eq(noteTemplates.id, key)))
+    .where(and(eq(noteTemplates.tenantId, clinic.tenantId), eq(noteTemplates.id, key)))
   if (!row) return null
   const own = row.sections.filter((section) => !CLOSING.some((c) => c.key === section.key))
   return { key: row.id, name: row.name, sections: [...own, ...closing] }
@@ -187,11 +188,9 @@ export interface TemplateInput {
   sections: TemplateSection[]
 }
 
-type Admin = { tenantId: string; userId: string }
-
 export async function createTemplate(
   tx: Tx,
-  admin: Admin,
+  admin: Caller,
   input: TemplateInput,
   meta: { requestId?: string },
 ) {
@@ -215,7 +214,7 @@ export async function createTemplate(
 
 export async function updateTemplate(
   tx: Tx,
-  admin: Admin,
+  admin: Caller,
   input: { templateId: string } & Partial<TemplateInput>,
   meta: { requestId?: string },
 ): Promise<TemplateSummary | null> {
@@ -236,7 +235,7 @@ export async function updateTemplate(
 /** Notes made with it keep their copy of its sections. */
 export async function deleteTemplate(
   tx: Tx,
-  admin: Admin,
+  admin: Caller,
   input: { templateId: string },
   meta: { requestId?: string },
 ) {
@@ -249,7 +248,7 @@ export async function deleteTemplate(
   return { id: row.id }
 }
 
-function audit(tx: Tx, admin: Admin, action: string, id: string, meta: { requestId?: string }) {
+function audit(tx: Tx, admin: Caller, action: string, id: string, meta: { requestId?: string }) {
   return recordAuditEvent(tx, {
     tenantId: admin.tenantId,
     actorUserId: admin.userId,

@@ -8,7 +8,7 @@ import { conversations, notes, pseudonymMaps, tenants } from '#db/schema/index.t
 import type { PromptMessage } from '#server/llm/client.ts'
 import type { OutputRestorer } from '#server/services/generation/generation.ts'
 import { ownConversation } from '#server/services/conversations/conversations.ts'
-import type { ContentOwner } from '#server/services/folders/folders.ts'
+import type { Caller } from '#server/services/caller.ts'
 import { ownNote } from '#server/services/notes/notes.ts'
 import type { MappingSealer } from './crypto.ts'
 import type { DetectOptions } from './detect.ts'
@@ -48,7 +48,7 @@ const scopeColumn = (scope: PseudonymScope) =>
 async function readSealed(
   tx: Tx,
   sealer: MappingSealer,
-  owner: ContentOwner,
+  owner: Caller,
   scope: PseudonymScope,
   forUpdate: boolean,
 ): Promise<Sealed | 'unreadable' | null> {
@@ -86,7 +86,7 @@ export interface ProtectedPrompt {
  */
 export async function protectPrompt(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   sealer: MappingSealer,
   input: {
     scope: PseudonymScope
@@ -157,7 +157,7 @@ export async function protectPrompt(
  */
 export async function modelViews(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   sealer: MappingSealer,
   scope: PseudonymScope,
 ): Promise<ModelView[] | null> {

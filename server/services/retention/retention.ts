@@ -5,6 +5,7 @@ import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm'
 import type { Database, Tx } from '#db/client.ts'
 import { auditEvents, conversations, messages, tenants, users } from '#db/schema/index.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
+import type { ClinicCaller } from '#server/services/caller.ts'
 
 export const RETENTION_AUDIT_ACTION = 'retention.applied'
 
@@ -79,7 +80,7 @@ export interface RetentionStatus {
   lastRun: { ranAt: string; retentionDays: number; conversations: number; messages: number } | null
 }
 
-export async function getRetentionStatus(tx: Tx, admin: { tenantId: string }): Promise<RetentionStatus> {
+export async function getRetentionStatus(tx: Tx, admin: ClinicCaller): Promise<RetentionStatus> {
   const [clinic] = await tx
     .select({ retentionDays: tenants.retentionDays })
     .from(tenants)

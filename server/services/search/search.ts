@@ -15,7 +15,7 @@ import { sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { conversations, messages } from '#db/schema/index.ts'
 import { toPlainText } from '#server/contract/note-text.ts'
-import type { ContentOwner } from '#server/services/folders/folders.ts'
+import type { Caller } from '#server/services/caller.ts'
 
 const START = '\uE000'
 const STOP = '\uE001'
@@ -59,7 +59,7 @@ interface Row extends Record<string, unknown> {
 
 export async function searchConversations(
   tx: Tx,
-  owner: ContentOwner,
+  owner: Caller,
   input: { query: string; limit: number; offset: number },
 ): Promise<SearchPage> {
   // Which conversations match, best first: clinai_search_conversations (migration 0008) reads

@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { tenants } from '#db/schema/index.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
+import type { Caller, ClinicCaller } from '#server/services/caller.ts'
 
 export interface ClinicSettings {
   displayName: string
@@ -42,7 +43,7 @@ const columns = {
   neverSendTerms: 'neverSendTerms',
 } as const satisfies Record<keyof SettingsChange, keyof typeof tenants.$inferSelect>
 
-export async function getSettings(tx: Tx, admin: { tenantId: string }): Promise<ClinicSettings | null> {
+export async function getSettings(tx: Tx, admin: ClinicCaller): Promise<ClinicSettings | null> {
   const [row] = await tx.select().from(tenants).where(eq(tenants.id, admin.tenantId))
   return row ? toSettings(row) : null
 }
@@ -50,7 +51,7 @@ export async function getSettings(tx: Tx, admin: { tenantId: string }): Promise<
 /** Applies the given fields; records `settings.updated` with the names of those that really changed. */
 export async function updateSettings(
   tx: Tx,
-  admin: { tenantId: string; userId: string },
+  admin: Caller,
   change: SettingsChange,
   meta: { requestId?: string },
 ): Promise<ClinicSettings | null> {

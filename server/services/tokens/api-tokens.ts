@@ -4,11 +4,7 @@ import type { Tx } from '#db/client.ts'
 import { apiTokens } from '#db/schema/index.ts'
 import { generateToken } from '#server/auth/tokens.ts'
 import { recordAuditEvent } from '#server/services/audit/record.ts'
-
-export interface TokenOwner {
-  tenantId: string
-  userId: string
-}
+import type { Caller } from '#server/services/caller.ts'
 
 export interface TokenSummary {
   id: string
@@ -25,7 +21,7 @@ export const MAX_ACTIVE_TOKENS = 20
 
 export async function createApiToken(
   tx: Tx,
-  owner: TokenOwner,
+  owner: Caller,
   input: { name: string; expiresInDays: number | null },
   meta: { requestId?: string; actorUserId: string | null },
 ): Promise<TokenSummary & { token: string }> {
@@ -65,7 +61,7 @@ export async function createApiToken(
   return { ...toSummary(row!), token: secret.token }
 }
 
-export async function listApiTokens(tx: Tx, owner: TokenOwner): Promise<TokenSummary[]> {
+export async function listApiTokens(tx: Tx, owner: Caller): Promise<TokenSummary[]> {
   const rows = await tx
     .select()
     .from(apiTokens)
@@ -78,7 +74,7 @@ export async function listApiTokens(tx: Tx, owner: TokenOwner): Promise<TokenSum
  * Revokes every live token of a person (they were disabled): for good, so enabling them
  * again does not bring old scripts back. Returns how many were revoked.
  */
-export async function revokeAllApiTokens(tx: Tx, owner: TokenOwner): Promise<number> {
+export async function revokeAllApiTokens(tx: Tx, owner: Caller): Promise<number> {
   const rows = await tx
     .update(apiTokens)
     .set({ revokedAt: new Date() })
@@ -96,7 +92,7 @@ export async function revokeAllApiTokens(tx: Tx, owner: TokenOwner): Promise<num
 /** Revokes one of the owner's tokens; false when there is no such token of theirs. */
 export async function revokeApiToken(
   tx: Tx,
-  owner: TokenOwner,
+  owner: Caller,
   tokenId: string,
   meta: { requestId?: string },
 ): Promise<boolean> {

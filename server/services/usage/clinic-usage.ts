@@ -5,6 +5,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { tenants, usage, users } from '#db/schema/index.ts'
+import type { ClinicCaller } from '#server/services/caller.ts'
 
 /** `YYYY-MM` from 2020-01 to 2099-12. */
 export const MONTH_PATTERN = /^20[2-9]\d-(0[1-9]|1[0-2])$/
@@ -87,12 +88,12 @@ function daysOf(month: string): string[] {
 
 export async function getClinicUsage(
   tx: Tx,
-  who: { tenantId: string },
+  clinic: ClinicCaller,
   input: { month: string | null },
 ): Promise<ClinicUsage> {
   const month = await resolveMonth(tx, input.month)
-  const where = inMonth(who.tenantId, month)
-  const [byDay, byPerson, byModel, [total], [clinic]] = await Promise.all([
+  const where = inMonth(clinic.tenantId, month)
+  const [byDay, byPerson, byModel, [total], [tenant]] = await Promise.all([
     tx
       .select({ day: usage.day, ...sums })
       .from(usage)
@@ -112,7 +113,7 @@ export async function getClinicUsage(
       .groupBy(usage.model)
       .orderBy(sql`${tokensSum} desc`, asc(usage.model)),
     tx.select(sums).from(usage).where(where),
-    tx.select({ budget: tenants.monthlyTokenBudget }).from(tenants).where(eq(tenants.id, who.tenantId)),
+    tx.select({ budget: tenants.monthlyTokenBudget }).from(tenants).where(eq(tenants.id, clinic.tenantId)),
   ])
   const perDay = new Map(byDay.map((row) => [row.day, figures(row)]))
   const zero: UsageFigures = {
@@ -123,7 +124,7 @@ export async function getClinicUsage(
     tokens: 0,
   }
   const totals = figures(total!)
-  const monthlyBudget = clinic?.budget ?? 0
+  const monthlyBudget = tenant?.budget ?? 0
   return {
     month,
     days: daysOf(month).map((day) => ({ day, ...(perDay.get(day) ?? zero) })),
@@ -138,7 +139,7 @@ export async function getClinicUsage(
 /** The month's roll-up rows as they are stored (day, person, model), for the CSV download. */
 export async function getClinicUsageRows(
   tx: Tx,
-  who: { tenantId: string },
+  clinic: ClinicCaller,
   input: { month: string | null },
 ): Promise<{ month: string; rows: UsageRow[] }> {
   const month = await resolveMonth(tx, input.month)
@@ -155,7 +156,7 @@ export async function getClinicUsageRows(
     })
     .from(usage)
     .innerJoin(users, and(eq(users.tenantId, usage.tenantId), eq(users.id, usage.userId)))
-    .where(inMonth(who.tenantId, month))
+    .where(inMonth(clinic.tenantId, month))
     .orderBy(asc(usage.day), asc(users.name), asc(usage.userId), asc(usage.model))
   return {
     month,

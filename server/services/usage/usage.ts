@@ -3,6 +3,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { tenants, usage } from '#db/schema/index.ts'
+import type { Caller } from '#server/services/caller.ts'
 
 export interface MyUsage {
   /** The month counted, `YYYY-MM` (UTC). */
@@ -15,20 +16,20 @@ export interface MyUsage {
   remaining: number
 }
 
-export async function getMyUsage(tx: Tx, who: { tenantId: string; userId: string }): Promise<MyUsage> {
+export async function getMyUsage(tx: Tx, caller: Caller): Promise<MyUsage> {
   // The database's clock decides the month, the same clock that dates usage rows.
   const monthStart = sql`date_trunc('month', now() at time zone 'UTC')::date`
   const tokens = sql`${usage.promptTokens} + ${usage.completionTokens}`
   const [row] = await tx
     .select({
       month: sql<string>`to_char(${monthStart}, 'YYYY-MM')`,
-      myTokens: sql<string>`coalesce(sum(${tokens}) filter (where ${usage.userId} = ${who.userId}), 0)::text`,
+      myTokens: sql<string>`coalesce(sum(${tokens}) filter (where ${usage.userId} = ${caller.userId}), 0)::text`,
       clinicTokens: sql<string>`coalesce(sum(${tokens}), 0)::text`,
     })
     .from(usage)
     .where(
       and(
-        eq(usage.tenantId, who.tenantId),
+        eq(usage.tenantId, caller.tenantId),
         sql`${usage.day} >= ${monthStart}`,
         sql`${usage.day} < (${monthStart} + interval '1 month')::date`,
       ),
@@ -36,7 +37,7 @@ export async function getMyUsage(tx: Tx, who: { tenantId: string; userId: string
   const [clinic] = await tx
     .select({ budget: tenants.monthlyTokenBudget })
     .from(tenants)
-    .where(eq(tenants.id, who.tenantId))
+    .where(eq(tenants.id, caller.tenantId))
   const clinicTokens = Number(row?.clinicTokens ?? 0)
   const monthlyBudget = clinic?.budget ?? 0
   return {

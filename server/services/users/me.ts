@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
 import { type locale, tenants, type userTheme, users } from '#db/schema/index.ts'
-import type { Identity } from '#server/auth/identity.ts'
+import type { Caller } from '#server/services/caller.ts'
 
 export type Locale = (typeof locale.enumValues)[number]
 export type Theme = (typeof userTheme.enumValues)[number]
@@ -22,7 +22,7 @@ export interface Me {
   clinic: { id: string; slug: string; name: string; defaultLocale: Locale }
 }
 
-export async function getMe(tx: Tx, identity: Pick<Identity, 'tenantId' | 'userId'>): Promise<Me | null> {
+export async function getMe(tx: Tx, identity: Caller): Promise<Me | null> {
   const [row] = await tx
     .select({
       userId: users.id,
@@ -59,7 +59,7 @@ export async function getMe(tx: Tx, identity: Pick<Identity, 'tenantId' | 'userI
  */
 export async function updatePreferences(
   tx: Tx,
-  identity: Pick<Identity, 'tenantId' | 'userId'>,
+  identity: Caller,
   change: { locale?: Locale | null; theme?: Theme },
 ): Promise<{ locale: Locale | null; theme: Theme } | null> {
   const mine = and(eq(users.tenantId, identity.tenantId), eq(users.id, identity.userId))
