@@ -1,9 +1,10 @@
 // One conversation in the workspace's main pane: its messages and the chat.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { MESSAGE_PAGE_SIZE } from '#app/components/chat/api.ts'
 import { ChatPane } from '#app/components/chat/chat-pane.tsx'
+import { PaneError } from '#app/components/ui/pane-error.tsx'
 import { metaT } from '#app/i18n/meta.ts'
 import { loadConversation } from '#app/utils/conversation.server.ts'
 
@@ -33,28 +34,12 @@ export default function ConversationRoute() {
 
 export function ErrorBoundary() {
   const { t } = useTranslation()
-  const error = useRouteError()
-  const notFound = isRouteErrorResponse(error) && error.status === 404
   return (
-    <section
-      aria-labelledby="conversation-error"
-      data-testid="conversation-error"
-      className="mx-auto max-w-xl px-4 py-16 text-center text-slate-900 dark:text-slate-100"
-    >
-      <h1 id="conversation-error" className="text-2xl font-semibold tracking-tight">
-        {notFound ? t('errors.conversationNotFound') : t('errors.conversationFailed')}
-      </h1>
-      <p className="mt-2 text-slate-700 dark:text-slate-300">
-        {notFound ? t('errors.conversationNotFoundText') : t('errors.conversationFailedText')}
-      </p>
-      <p className="mt-6">
-        <Link
-          to="/app"
-          className="rounded-lg bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800 dark:bg-blue-300 dark:text-slate-950"
-        >
-          {t('errors.backToConversations')}
-        </Link>
-      </p>
-    </section>
+    <PaneError
+      name="conversation"
+      notFound={{ title: t('errors.conversationNotFound'), text: t('errors.conversationNotFoundText') }}
+      failed={{ title: t('errors.conversationFailed'), text: t('errors.conversationFailedText') }}
+      back={{ to: '/app', label: t('errors.backToConversations') }}
+    />
   )
 }

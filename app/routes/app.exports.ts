@@ -1,8 +1,9 @@
 // The signed-in person's exports, for the account menu's dialog: GET lists them, POST asks for one.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import type { Refusal } from '#app/utils/refusal.ts'
-import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
+import type { ActionResult } from '#app/utils/refusal.ts'
+import { getCaller } from '#app/utils/trpc.server.ts'
+import { actionDone, actionRefused } from '#app/utils/action.server.ts'
 
 const noStore = { 'cache-control': 'no-store' }
 
@@ -11,15 +12,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ exports: await caller.exports.list() }, { headers: noStore })
 }
 
-export type ExportsActionResult = { ok: true } | Refusal
+export type ExportsActionResult = ActionResult
 
+/** The dialog's one form asks for an export of everything the person holds. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const { caller } = await getCaller(request, context)
+  const intent = 'export.create'
   try {
     await caller.exports.create()
-    return json<ExportsActionResult>({ ok: true }, { headers: noStore })
+    return actionDone(intent)
   } catch (error) {
-    const refusal = toRefusal(error, request)
-    return json<ExportsActionResult>(refusal, { status: refusal.status, headers: noStore })
+    return actionRefused(intent, error, request)
   }
 }

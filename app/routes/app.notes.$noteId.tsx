@@ -1,9 +1,10 @@
 // One consultation note in the workspace's main pane.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { isRouteErrorResponse, Link, useActionData, useLoaderData, useRouteError } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { NoteView } from '#app/components/notes/note-view.tsx'
 import { field } from '#app/components/ui/styles.ts'
+import { PaneError } from '#app/components/ui/pane-error.tsx'
 import { metaT } from '#app/i18n/meta.ts'
 import { loadNote, noteAction } from '#app/utils/notes.server.ts'
 import { isRefusal, refusalText } from '#app/utils/refusal.ts'
@@ -39,28 +40,12 @@ export default function NoteRoute() {
 
 export function ErrorBoundary() {
   const { t } = useTranslation()
-  const error = useRouteError()
-  const notFound = isRouteErrorResponse(error) && error.status === 404
   return (
-    <section
-      aria-labelledby="note-error"
-      data-testid="note-error"
-      className="mx-auto max-w-xl px-4 py-16 text-center text-slate-900 dark:text-slate-100"
-    >
-      <h1 id="note-error" className="text-2xl font-semibold tracking-tight">
-        {notFound ? t('errors.notFoundTitle') : t('errors.failedTitle')}
-      </h1>
-      <p className="mt-2 text-slate-700 dark:text-slate-300">
-        {notFound ? t('errors.notFoundText') : t('errors.failedText')}
-      </p>
-      <p className="mt-6">
-        <Link
-          to="/app/notes/new"
-          className="rounded-lg bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800"
-        >
-          {t('notes.new')}
-        </Link>
-      </p>
-    </section>
+    <PaneError
+      name="note"
+      notFound={{ title: t('errors.notFoundTitle'), text: t('errors.notFoundText') }}
+      failed={{ title: t('errors.failedTitle'), text: t('errors.failedText') }}
+      back={{ to: '/app/notes/new', label: t('notes.new') }}
+    />
   )
 }

@@ -2,18 +2,20 @@
 // tRPC procedure a script would call. The account menu posts here with a fetcher and
 // the page follows without a reload; a plain form with `redirectTo` works without JavaScript.
 import type { ActionFunctionArgs } from '@remix-run/node'
-import { json, redirect } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
 import { isLocale } from '#app/i18n/resources.ts'
-import type { Refusal } from '#app/utils/refusal.ts'
+import type { ActionResult } from '#app/utils/refusal.ts'
 import { readForm } from '#app/utils/read-form.ts'
 import { safeReturnPath } from '#app/utils/return-path.server.ts'
-import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
+import { getCaller } from '#app/utils/trpc.server.ts'
+import { actionDone, actionRefused } from '#app/utils/action.server.ts'
 
-export type PreferencesActionResult = { ok: true } | Refusal
+export type PreferencesActionResult = ActionResult
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { caller } = await getCaller(request, context)
   const form = await readForm(request)
+  const intent = 'preferences.update'
   // Only the preferences the form carries change. A language of "clinic" follows the clinic's default.
   const change: Record<string, unknown> = {}
   if (form.has('locale')) {
@@ -25,11 +27,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // The procedure's schema checks the values (an unknown one answers invalid_input).
     await caller.me.updatePreferences(change as Parameters<typeof caller.me.updatePreferences>[0])
   } catch (error) {
-    const refusal = toRefusal(error, request)
-    return json<PreferencesActionResult>(refusal, { status: refusal.status })
+    return actionRefused(intent, error, request)
   }
   const redirectTo = safeReturnPath(form.get('redirectTo'), { within: '/app' })
-  return redirectTo ? redirect(redirectTo) : json<PreferencesActionResult>({ ok: true })
+  return redirectTo ? redirect(redirectTo) : actionDone(intent)
 }
 
 export function loader() {

@@ -11,9 +11,10 @@ import { SettingsField } from '#app/components/settings/settings-field.tsx'
 import { button, cx, field, muted } from '#app/components/ui/styles.ts'
 import { metaT } from '#app/i18n/meta.ts'
 import { readForm } from '#app/utils/read-form.ts'
-import { fieldErrorText, refusalText, type Refusal } from '#app/utils/refusal.ts'
+import { fieldErrorText, refusalText, type ActionResult } from '#app/utils/refusal.ts'
 import { formNumberOrNull, formText } from '#app/utils/settings-form.ts'
-import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
+import { getCaller } from '#app/utils/trpc.server.ts'
+import { actionDone, actionRefused, unknownIntent } from '#app/utils/action.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => {
   const t = metaT(matches)
@@ -25,23 +26,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ settings: await caller.admin.settings.get() }, { headers: { 'cache-control': 'no-store' } })
 }
 
-export type ClinicActionResult = { intent: string } & ({ ok: true } | Refusal)
+export type ClinicActionResult = ActionResult
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { caller } = await getCaller(request, context)
   const form = await readForm(request)
   // The save button names no intent of its own when the form is sent with Enter in some browsers.
   const intent = formText(form, 'intent') || 'save'
-  const answer = (body: ClinicActionResult, status = 200) =>
-    json<ClinicActionResult>(body, { status, headers: { 'cache-control': 'no-store' } })
   try {
     if (intent === 'resetPrompt') {
       await caller.admin.settings.update({ systemPrompt: null })
-      return answer({ intent, ok: true })
+      return actionDone(intent)
     }
-    if (intent !== 'save') {
-      return answer({ intent, ok: false, status: 400, code: 'method_not_allowed', fieldErrors: {} }, 400)
-    }
+    if (intent !== 'save') return unknownIntent(intent)
     const prompt = formText(form, 'systemPrompt').replace(/\r\n/g, '\n')
     const deployment = formText(form, 'modelDeployment')
     // The procedure checks types and bounds; what is not a number is refused there, by field.
@@ -60,10 +57,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
         .map((term) => term.trim())
         .filter((term) => term !== ''),
     })
-    return answer({ intent, ok: true })
+    return actionDone(intent)
   } catch (error) {
-    const refusal = toRefusal(error, request)
-    return answer({ intent, ...refusal }, refusal.status)
+    return actionRefused(intent, error, request)
   }
 }
 

@@ -13,9 +13,10 @@ import { PeopleList, PendingInvitations } from '#app/components/settings/people-
 import { field } from '#app/components/ui/styles.ts'
 import { metaT } from '#app/i18n/meta.ts'
 import { readForm } from '#app/utils/read-form.ts'
-import { refusalText, type Refusal } from '#app/utils/refusal.ts'
+import { refusalText, type ActionResult } from '#app/utils/refusal.ts'
 import { formText } from '#app/utils/settings-form.ts'
-import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
+import { getCaller } from '#app/utils/trpc.server.ts'
+import { actionDone, actionRefused, unknownIntent } from '#app/utils/action.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => {
   const t = metaT(matches)
@@ -36,17 +37,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   )
 }
 
-export type PeopleActionResult = { intent: string; userId?: string } & (
-  { ok: true; name?: string; email?: string; status?: string } | Refusal
-)
+/** What People shows after a change: whose row, and the words of its message. */
+interface PeopleDone {
+  userId?: string
+  name?: string
+  email?: string
+  status?: string
+}
+export type PeopleActionResult = ActionResult<PeopleDone>
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { caller } = await getCaller(request, context)
   const form = await readForm(request)
   const intent = formText(form, 'intent')
   const userId = formText(form, 'userId')
-  const answer = (body: PeopleActionResult, status = 200) =>
-    json<PeopleActionResult>(body, { status, headers: { 'cache-control': 'no-store' } })
+  const answer = (done: PeopleDone) => actionDone<PeopleDone>(intent, done)
   try {
     switch (intent) {
       case 'invite': {
@@ -55,36 +60,35 @@ export async function action({ request, context }: ActionFunctionArgs) {
           name: formText(form, 'name'),
           role: formText(form, 'role') as 'therapist' | 'admin',
         })
-        return answer({ intent, ok: true, email: invited.email, userId: invited.id })
+        return answer({ email: invited.email, userId: invited.id })
       }
       case 'setRole': {
         const user = await caller.admin.users.setRole({
           userId,
           role: formText(form, 'role') as 'therapist' | 'admin',
         })
-        return answer({ intent, userId, ok: true, name: user.name })
+        return answer({ userId, name: user.name })
       }
       case 'setStatus': {
         const user = await caller.admin.users.setStatus({
           userId,
           status: formText(form, 'status') as 'active' | 'disabled',
         })
-        return answer({ intent, userId, ok: true, name: user.name, status: user.status })
+        return answer({ userId, name: user.name, status: user.status })
       }
       case 'erase': {
         // The job does the work; the receipt below follows its state.
         await caller.admin.users.erase({ userId, confirm: formText(form, 'confirm') })
-        return answer({ intent, userId, ok: true })
+        return answer({ userId })
       }
       case 'withdraw':
         await caller.admin.users.withdrawInvitation({ userId })
-        return answer({ intent, userId, ok: true })
+        return answer({ userId })
       default:
-        return answer({ intent, ok: false, status: 400, code: 'method_not_allowed', fieldErrors: {} }, 400)
+        return unknownIntent(intent)
     }
   } catch (error) {
-    const refusal = toRefusal(error, request)
-    return answer({ intent, userId, ...refusal }, refusal.status)
+    return actionRefused(intent, error, request)
   }
 }
 

@@ -3,8 +3,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { readForm } from '#app/utils/read-form.ts'
-import type { Refusal } from '#app/utils/refusal.ts'
-import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
+import type { ActionResult } from '#app/utils/refusal.ts'
+import { getCaller } from '#app/utils/trpc.server.ts'
+import { actionDone, actionRefused, unknownIntent } from '#app/utils/action.server.ts'
+import { formText } from '#app/utils/settings-form.ts'
 
 const noStore = { 'cache-control': 'no-store' }
 
@@ -20,16 +22,13 @@ export interface CreatedToken {
   expiresAt: string | null
 }
 
-export type TokensActionResult = { intent: string } & ({ ok: true; created?: CreatedToken } | Refusal)
+export type TokensActionResult = ActionResult<{ created?: CreatedToken }>
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { caller } = await getCaller(request, context)
   const form = await readForm(request)
-  const intent = String(form.get('intent') ?? '')
-  const text = (name: string) => {
-    const value = form.get(name)
-    return typeof value === 'string' ? value : ''
-  }
+  const intent = formText(form, 'intent')
+  const text = (name: string) => formText(form, name)
   try {
     if (intent === 'token.create') {
       const expires = text('expiresInDays')
@@ -38,23 +37,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
         // "never" is null; anything else is a number of days the procedure bounds.
         expiresInDays: expires === 'never' ? null : Number(expires || '90'),
       })
-      const body: TokensActionResult = {
-        intent,
-        ok: true,
+      return actionDone(intent, {
         created: { id: created.id, name: created.name, token: created.token, expiresAt: created.expiresAt },
-      }
-      return json(body, { headers: noStore })
+      })
     }
     if (intent === 'token.revoke') {
       await caller.tokens.revoke({ id: text('id') })
-      return json<TokensActionResult>({ intent, ok: true }, { headers: noStore })
+      return actionDone(intent)
     }
-    return json<TokensActionResult>(
-      { intent, ok: false, status: 400, code: 'method_not_allowed', fieldErrors: {} },
-      { status: 400 },
-    )
+    return unknownIntent(intent)
   } catch (error) {
-    const refusal = toRefusal(error, request)
-    return json<TokensActionResult>({ intent, ...refusal }, { status: refusal.status, headers: noStore })
+    return actionRefused(intent, error, request)
   }
 }

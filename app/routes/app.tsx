@@ -13,11 +13,13 @@ import { MAIN_ID, SkipLink } from '#app/components/workspace/skip-link.tsx'
 import { CloseIcon, MenuIcon } from '#app/components/ui/icons.tsx'
 import { Logo } from '#app/components/ui/logo.tsx'
 import { button, cx } from '#app/components/ui/styles.ts'
-import type { Refusal } from '#app/utils/refusal.ts'
+import type { ActionResult } from '#app/utils/refusal.ts'
 import { safeReturnPath } from '#app/utils/return-path.server.ts'
 import { PAGE_SIZE, readSidebarState } from '#app/utils/sidebar-state.ts'
 import { readForm } from '#app/utils/read-form.ts'
-import { getCaller, toRefusal } from '#app/utils/trpc.server.ts'
+import { getCaller } from '#app/utils/trpc.server.ts'
+import { actionDone, actionRefused, unknownIntent } from '#app/utils/action.server.ts'
+import { formText } from '#app/utils/settings-form.ts'
 
 export const meta: MetaFunction = () => [{ title: 'ClinAI' }]
 
@@ -58,21 +60,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   )
 }
 
-export type WorkspaceActionResult = { intent: string } & ({ ok: true; folderId?: string } | Refusal)
+export type WorkspaceActionResult = ActionResult<{ folderId?: string }>
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { caller } = await getCaller(request, context)
   const form = await readForm(request)
-  const intent = String(form.get('intent') ?? '')
-  const text = (name: string) => {
-    const value = form.get(name)
-    return typeof value === 'string' ? value : ''
-  }
+  const intent = formText(form, 'intent')
+  const text = (name: string) => formText(form, name)
   // An empty folder field means "no folder"; anything else is checked by the procedure.
   const folderIdOrNull = () => text('folderId') || null
   const redirectTo = safeReturnPath(form.get('redirectTo'), { within: '/app' })
   const done = (extra: { folderId?: string } = {}) =>
-    redirectTo ? redirect(redirectTo) : json<WorkspaceActionResult>({ intent, ok: true, ...extra })
+    redirectTo ? redirect(redirectTo) : actionDone(intent, extra)
   try {
     switch (intent) {
       case 'conversation.create': {
@@ -104,14 +103,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         await caller.folders.delete({ folderId: text('folderId') })
         return done()
       default:
-        return json<WorkspaceActionResult>(
-          { intent, ok: false, status: 400, code: 'method_not_allowed', fieldErrors: {} },
-          { status: 400 },
-        )
+        return unknownIntent(intent)
     }
   } catch (error) {
-    const refusal = toRefusal(error, request)
-    return json<WorkspaceActionResult>({ intent, ...refusal }, { status: refusal.status })
+    return actionRefused(intent, error, request)
   }
 }
 

@@ -1,7 +1,7 @@
 // Bridge: the note pages' loaders and actions (through the same procedures scripts call), the
 // draft stream and the exports for their resource routes.
 import type { AppLoadContext } from '@remix-run/node'
-import { json, redirect } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
 import { TRPCError } from '@trpc/server'
 import { de } from '#app/i18n/de.ts'
 import { en } from '#app/i18n/en.ts'
@@ -10,8 +10,10 @@ import { handleDraftRequest } from '#server/notes/handle-draft.ts'
 import { noteDocx, noteMarkdown, notePdf, type ExportLabels } from '#server/services/notes/export.ts'
 import { MAX_JOTTINGS_CHARS } from '#server/trpc/routers/notes.ts'
 import { readForm } from './read-form.ts'
-import { getCaller, toRefusal } from './trpc.server.ts'
-import type { Refusal } from './refusal.ts'
+import { getCaller } from './trpc.server.ts'
+import type { ActionResult } from './refusal.ts'
+import { actionDone, actionRefused, unknownIntent } from './action.server.ts'
+import { formText } from './settings-form.ts'
 
 export function handleDraft(request: Request, context: AppLoadContext, noteId: string | undefined) {
   return handleDraftRequest(context.services, request, noteId, context.requestId, context.clientGone)
@@ -33,15 +35,13 @@ export async function loadNewNote(request: Request, context: AppLoadContext) {
   return { templates, maxJottings: MAX_JOTTINGS_CHARS }
 }
 
-export type NewNoteActionResult = Refusal | null
+export type NewNoteActionResult = ActionResult
 
 export async function createNoteFromForm(request: Request, context: AppLoadContext) {
   const { caller } = await getCaller(request, context)
   const form = await readForm(request)
-  const text = (name: string) => {
-    const value = form.get(name)
-    return typeof value === 'string' ? value : ''
-  }
+  const text = (name: string) => formText(form, name)
+  const intent = 'note.create'
   try {
     const note = await caller.notes.create({
       patientRef: text('patientRef'),
@@ -53,8 +53,7 @@ export async function createNoteFromForm(request: Request, context: AppLoadConte
     })
     return redirect(`/app/notes/${note.id}?draft=1`)
   } catch (error) {
-    const refusal = toRefusal(error, request)
-    return json<NewNoteActionResult>(refusal, { status: refusal.status })
+    return actionRefused(intent, error, request)
   }
 }
 
@@ -73,16 +72,13 @@ export async function loadNote(request: Request, context: AppLoadContext, noteId
   }
 }
 
-export type NoteActionResult = ({ ok: true; intent: string } | Refusal) & { intent: string }
+export type NoteActionResult = ActionResult
 
 export async function noteAction(request: Request, context: AppLoadContext, noteId: string) {
   const { caller } = await getCaller(request, context)
   const form = await readForm(request)
-  const intent = String(form.get('intent') ?? '')
-  const text = (name: string) => {
-    const value = form.get(name)
-    return typeof value === 'string' ? value : ''
-  }
+  const intent = formText(form, 'intent')
+  const text = (name: string) => formText(form, name)
   try {
     switch (intent) {
       case 'sign':
@@ -99,15 +95,11 @@ export async function noteAction(request: Request, context: AppLoadContext, note
         })
         break
       default:
-        return json<NoteActionResult>(
-          { intent, ok: false, status: 400, code: 'method_not_allowed', fieldErrors: {} },
-          { status: 400 },
-        )
+        return unknownIntent(intent)
     }
-    return json<NoteActionResult>({ intent, ok: true })
+    return actionDone(intent)
   } catch (error) {
-    const refusal = toRefusal(error, request)
-    return json<NoteActionResult>({ intent, ...refusal }, { status: refusal.status })
+    return actionRefused(intent, error, request)
   }
 }
 
@@ -180,12 +172,12 @@ export async function loadTemplates(request: Request, context: AppLoadContext) {
   return { templates: templates.filter((template) => !template.builtIn), isAdmin: me.user.role === 'admin' }
 }
 
-export type TemplateActionResult = { ok: true; intent: string } | (Refusal & { intent: string })
+export type TemplateActionResult = ActionResult
 
 export async function templatesAction(request: Request, context: AppLoadContext) {
   const { caller } = await getCaller(request, context)
   const form = await readForm(request)
-  const intent = String(form.get('intent') ?? '')
+  const intent = formText(form, 'intent')
   try {
     if (intent === 'delete') {
       await caller.admin.noteTemplates.delete({ templateId: String(form.get('templateId') ?? '') })
@@ -202,10 +194,9 @@ export async function templatesAction(request: Request, context: AppLoadContext)
         .filter((section) => section.title.trim() !== '' || section.instruction.trim() !== '')
       await caller.admin.noteTemplates.create({ name: String(form.get('name') ?? ''), sections })
     }
-    return json<TemplateActionResult>({ ok: true, intent })
+    return actionDone(intent)
   } catch (error) {
-    const refusal = toRefusal(error, request)
-    return json<TemplateActionResult>({ intent, ...refusal }, { status: refusal.status })
+    return actionRefused(intent, error, request)
   }
 }
 

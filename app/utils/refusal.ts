@@ -27,3 +27,12 @@ export function refusalText(t: TFunction, refusal: Refusal): string {
   const first = Object.values(refusal.fieldErrors)[0]
   return first ? t(`validation.${first}`) : t(`apiError.${refusal.code}`)
 }
+
+/**
+ * What every page action answers, in every area: the intent it ran (which form of
+ * the page sent it), then either done, with what the page shows next, or the
+ * procedure's refusal. Built by app/utils/action.server.ts.
+ */
+export type ActionResult<Done extends object = object> = { intent: string } & (
+  ({ ok: true } & Done) | Refusal
+)

@@ -5,10 +5,7 @@ import { useEffect, useId, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { DialogClose } from '#app/components/ui/dialogs.tsx'
 import { button, cx, field } from '#app/components/ui/styles.ts'
-import { fieldErrorText, refusalText, type Refusal } from '#app/utils/refusal.ts'
-
-/** What the workspace's and the tokens' actions answer. */
-export type ActionResult = { intent: string } & ({ ok: true } | Refusal)
+import { fieldErrorText, refusalText, type ActionResult } from '#app/utils/refusal.ts'
 
 interface DialogFormProps {
   /** Hidden fields: the intent and the ids it acts on. */
