@@ -53,6 +53,23 @@ export default tseslint.config(
     },
   },
   {
+    // Remix hands routes a copy of the request whose signal undici links to the
+    // connection only weakly (nodejs/undici#3644): after a garbage collection it never
+    // fires. Code that must stop when the client goes away uses the load context's
+    // `clientGone` (server/http/remix-handler.ts).
+    files: ['app/**/*.{ts,tsx}', 'server/chat/**/*.ts', 'server/notes/**/*.ts', 'server/http/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='request'][property.name='signal']",
+          message:
+            "Use the load context's clientGone: a route's request.signal stops firing after a garbage collection.",
+        },
+      ],
+    },
+  },
+  {
     files: ['app/**/*.{ts,tsx}'],
     ignores: ['app/**/*.server.ts', 'app/**/*.server.tsx'],
     rules: {

@@ -88,3 +88,23 @@ describe('import directions', () => {
     expect(broken).toEqual([])
   })
 })
+
+describe('route code never waits on request.signal', () => {
+  const source =
+    'export function loader({ request }: { request: Request }) {\n  return request.signal.aborted\n}\n'
+  const refused = async (file: string) => {
+    const [result] = await eslint.lintText(source, { filePath: path.join(root, file) })
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message)
+  }
+
+  it.each(['app/routes/example.tsx', 'app/utils/example.server.ts', 'server/chat/example.ts'])(
+    'refused in %s',
+    async (file) => {
+      expect(await refused(file)).toEqual([expect.stringContaining('clientGone')])
+    },
+  )
+
+  it("allowed where a request is not Remix's copy (a service, a job)", async () => {
+    expect(await refused('server/services/generation/example.ts')).toEqual([])
+  })
+})
