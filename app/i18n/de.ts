@@ -340,6 +340,7 @@ export const de: Catalog = {
     roles: { system: 'Anweisungen', user: 'Frage', assistant: 'Frühere Antwort' },
   },
   clinicSettings: {
+    notSavedFields: 'Nicht gespeichert: siehe die markierten Felder.',
     heading: 'Praxiseinstellungen',
     intro: 'Änderungen gelten ab der nächsten Chat-Anfrage.',
     displayName: 'Name der Praxis',

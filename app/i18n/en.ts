@@ -324,6 +324,7 @@ export const en = {
     roles: { system: 'Instructions', user: 'Question', assistant: 'Earlier answer' },
   },
   clinicSettings: {
+    notSavedFields: 'Not saved: see the marked fields.',
     heading: 'Clinic settings',
     intro: 'Changes take effect with the next chat request.',
     displayName: 'Clinic name',

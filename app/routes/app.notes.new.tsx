@@ -64,7 +64,7 @@ export default function NewNoteRoute() {
             autoComplete="off"
             aria-describedby={described('patientRef', 'hint')}
             aria-invalid={error('patientRef') ? true : undefined}
-            className={cx(field.input, error('patientRef') && field.invalid)}
+            className={field.input}
           />
           <p id="patientRef-hint" className={field.hint}>
             {t('notes.patientRefHint')}
@@ -110,8 +110,9 @@ export default function NewNoteRoute() {
               max={600}
               defaultValue={50}
               required
+              aria-invalid={error('durationMinutes') ? true : undefined}
               aria-describedby={described('durationMinutes')}
-              className={cx(field.input, error('durationMinutes') && field.invalid)}
+              className={field.input}
             />
             {errorLine('durationMinutes')}
           </div>
@@ -151,7 +152,7 @@ export default function NewNoteRoute() {
             maxLength={maxJottings}
             aria-describedby={described('jottings', 'hint')}
             aria-invalid={error('jottings') ? true : undefined}
-            className={cx(field.input, error('jottings') && field.invalid)}
+            className={field.input}
           />
           <p id="jottings-hint" className={field.hint}>
             {t('notes.jottingsHint', { max: format.number(maxJottings) })}

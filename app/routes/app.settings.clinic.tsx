@@ -96,7 +96,8 @@ export default function ClinicSettings() {
         ) : null}
         {!busy && refusal ? (
           <p role="alert" className={cx('rounded-lg bg-red-50 px-3 py-2 dark:bg-red-950', field.error)}>
-            {formError ?? refusalText(t, refusal)}
+            {/* A field's problem shows beside the field; up here only what sends the reader there. */}
+            {formError ?? t('clinicSettings.notSavedFields')}
           </p>
         ) : null}
       </div>
@@ -112,7 +113,7 @@ export default function ClinicSettings() {
                 required
                 maxLength={120}
                 defaultValue={settings.displayName}
-                className={cx(field.input, props['aria-invalid'] && field.invalid)}
+                className={field.input}
               />
             )}
           </SettingsField>
@@ -176,7 +177,7 @@ export default function ClinicSettings() {
                 step={1}
                 inputMode="numeric"
                 defaultValue={settings.monthlyTokenBudget}
-                className={cx(field.input, props['aria-invalid'] && field.invalid)}
+                className={field.input}
               />
             )}
           </SettingsField>
@@ -195,7 +196,7 @@ export default function ClinicSettings() {
                 step={1}
                 inputMode="numeric"
                 defaultValue={settings.userMonthlyTokenCap ?? ''}
-                className={cx(field.input, props['aria-invalid'] && field.invalid)}
+                className={field.input}
               />
             )}
           </SettingsField>
@@ -214,7 +215,7 @@ export default function ClinicSettings() {
                 step={1}
                 inputMode="numeric"
                 defaultValue={settings.retentionDays ?? ''}
-                className={cx(field.input, props['aria-invalid'] && field.invalid)}
+                className={field.input}
               />
             )}
           </SettingsField>
@@ -246,7 +247,7 @@ export default function ClinicSettings() {
                 rows={4}
                 maxLength={12_000}
                 defaultValue={settings.neverSendTerms.join('\n')}
-                className={cx(field.input, props['aria-invalid'] && field.invalid)}
+                className={field.input}
               />
             )}
           </SettingsField>
@@ -268,7 +269,7 @@ export default function ClinicSettings() {
               maxLength={8000}
               defaultValue={settings.systemPrompt ?? ''}
               placeholder={options.defaultSystemPrompt}
-              className={cx(field.input, 'font-mono', props['aria-invalid'] && field.invalid)}
+              className={field.input}
             />
           )}
         </SettingsField>

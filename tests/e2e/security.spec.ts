@@ -1,30 +1,11 @@
 // The browser's side of the hardening: the Content-Security-Policy is there and no
 // page of ours breaks it (Chromium reports every violation), and a hostile return
 // path after the real sign-in ends on our own site.
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { demoAccount, fillProviderSignIn, providerInteraction } from './support.ts'
-import { openAccountMenu, signInToWorkspace, waitForHydration } from './workspace-support.ts'
+import { openAccountMenu, signInToWorkspace, waitForHydration, watchCsp } from './workspace-support.ts'
 
 const account = demoAccount(0, 'therapist', 1)
-
-/** Records CSP violations (the DOM event and Chromium's console report) from the first script on. */
-async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
-  const reported: string[] = []
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) reported.push(message.text())
-  })
-  await page.addInitScript(() => {
-    const seen: string[] = []
-    ;(window as unknown as { __csp: string[] }).__csp = seen
-    document.addEventListener('securitypolicyviolation', (event) => {
-      seen.push(`${event.violatedDirective} ${event.blockedURI}`)
-    })
-  })
-  return async () => [
-    ...reported,
-    ...(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])),
-  ]
-}
 
 test('no page of ours breaks its Content-Security-Policy', async ({ page }) => {
   const violations = await watchCsp(page)

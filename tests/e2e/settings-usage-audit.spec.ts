@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page, type TestInfo } from '@playwright/test'
 import { demoAccount } from './support.ts'
-import { signInToWorkspace, waitForHydration } from './workspace-support.ts'
+import { signInToWorkspace, waitForHydration, watchCsp } from './workspace-support.ts'
 
 const admin = demoAccount(1, 'admin', 0)
 const therapist = demoAccount(1, 'therapist', 1)
@@ -30,24 +30,6 @@ async function downloadCsv(page: Page, link: string): Promise<{ name: string; ro
 
 /** "6,300" as 6300. */
 const count = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''))
-
-async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
-  const reported: string[] = []
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) reported.push(message.text())
-  })
-  await page.addInitScript(() => {
-    const seen: string[] = []
-    ;(window as unknown as { __csp: string[] }).__csp = seen
-    document.addEventListener('securitypolicyviolation', (event) => {
-      seen.push(`${event.violatedDirective} ${event.blockedURI}`)
-    })
-  })
-  return async () => [
-    ...reported,
-    ...(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])),
-  ]
-}
 
 test('the admin reads the usage chart and tables, and the CSV has the same figures', async ({ page }) => {
   const violations = await watchCsp(page)

@@ -218,8 +218,11 @@ test('model, prompt, budget and cap take effect on the next chat; passing 80 % s
     expect(await retention.evaluate((input: HTMLInputElement) => input.validity.rangeUnderflow)).toBe(true)
     await retention.evaluate((input) => input.removeAttribute('min'))
     await page.getByRole('button', { name: 'Save settings' }).click()
-    // Shown beside the field (and repeated in the form's alert).
-    await expect(page.getByText('This number is too small.').first()).toBeVisible()
+    // Shown once, beside the field; the form's alert points there.
+    await expect(page.getByText('This number is too small.')).toHaveCount(1)
+    await expect(
+      page.getByRole('alert').filter({ hasText: 'Not saved: see the marked fields.' }),
+    ).toBeVisible()
 
     await page.getByLabel('Retention period (days)').fill('30')
     await page.getByLabel('Model').selectOption('gpt-4o')

@@ -9,7 +9,7 @@ export async function waitForHydration(page: Page) {
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1)
 }
 
-/** Signs in through the real provider pages and waits until the workspace is interactive. */
+/** Signs in (a session made directly, see signIn) and waits until the workspace is interactive. */
 export async function signInToWorkspace(
   page: Page,
   account: DemoAccount,
@@ -120,4 +120,23 @@ export function watchDialogs(page: Page): string[] {
 
 export function escapeRegExp(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Records CSP violations (the DOM event and Chromium's console report) from the first script on. */
+export async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
+  const reported: string[] = []
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) reported.push(message.text())
+  })
+  await page.addInitScript(() => {
+    const seen: string[] = []
+    ;(window as unknown as { __csp: string[] }).__csp = seen
+    document.addEventListener('securitypolicyviolation', (event) => {
+      seen.push(`${event.violatedDirective} ${event.blockedURI}`)
+    })
+  })
+  return async () => [
+    ...reported,
+    ...(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])),
+  ]
 }

@@ -85,7 +85,7 @@ function Input({
         autoComplete="off"
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
-        className={cx(field.input, error && field.invalid)}
+        className={field.input}
       />
       {error ? (
         <p id={`${id}-error`} className={field.error}>

@@ -21,8 +21,7 @@ export const button = {
 export const field = {
   label: 'block text-sm font-medium text-slate-800 dark:text-slate-200',
   input:
-    'block w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-sm text-slate-900 placeholder:text-slate-500 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400',
-  invalid: 'border-red-700 dark:border-red-400',
+    'block w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-sm text-slate-900 placeholder:text-slate-500 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400 aria-[invalid=true]:border-red-700 dark:aria-[invalid=true]:border-red-400',
   error: 'text-sm text-red-700 dark:text-red-300',
   hint: 'text-sm text-slate-600 dark:text-slate-300',
 }

@@ -111,7 +111,7 @@ export function TextField({
         placeholder={placeholder}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
-        className={cx(field.input, error && field.invalid)}
+        className={field.input}
       />
       {error ? (
         <p id={`${id}-error`} role="alert" className={field.error}>
