@@ -2,8 +2,7 @@
 // the workspace, with the account menu open and on search results, in light and
 // dark; the sidebar collapses behind a menu button at phone width; screenshots
 // of the workspace at desktop and phone width, light and dark, are attached.
-import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type Page, type TestInfo } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { demoAccount } from './support.ts'
 import {
   conversationList,
@@ -11,29 +10,9 @@ import {
   signInToWorkspace,
   waitForHydration,
 } from './workspace-support.ts'
+import { expectNoSeriousViolations } from './axe.ts'
 
 const account = demoAccount(1, 'therapist', 0)
-
-async function expectNoSeriousViolations(page: Page, testInfo: TestInfo, label: string) {
-  const results = await new AxeBuilder({ page }).analyze()
-  const serious = results.violations.filter(
-    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
-  )
-  await testInfo.attach(`axe-${label}.json`, {
-    body: JSON.stringify(results.violations, null, 2),
-    contentType: 'application/json',
-  })
-  expect(
-    serious.map((violation) => ({
-      rule: violation.id,
-      impact: violation.impact,
-      targets: violation.nodes.map((node) => node.target.join(' ')),
-    })),
-    `axe: ${label}`,
-  ).toEqual([])
-  // The scan looked at the page, not at an empty document.
-  expect(results.passes.length).toBeGreaterThan(10)
-}
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`axe finds no serious problems in the workspace, the account menu and search results (${colorScheme})`, async ({

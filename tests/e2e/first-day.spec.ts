@@ -3,11 +3,11 @@
 // text (Markdown as a choice), search snippets without Markdown, the skip link, when each
 // conversation was last active, the theme choice surviving a reload, and the content
 // filter's notice without empty space above it.
-import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page, type TestInfo } from '@playwright/test'
 import { demoClinics } from '#infra/local/demo-accounts.ts'
 import { demoAccount, ownerDatabase, providerInteraction } from './support.ts'
 import { openAccountMenu, reload, signInToWorkspace, waitForHydration } from './workspace-support.ts'
+import { expectNoSeriousViolations } from './axe.ts'
 
 // Emil Engel (Klinik Südhang): his conversations made here use words no other test searches for.
 const account = demoAccount(1, 'therapist', 0)
@@ -29,15 +29,6 @@ const ANSWER_AS_TEXT = [
   '',
   'Mehr in der Leitlinie (https://example.org/leitlinie).',
 ].join('\n')
-
-async function expectNoSeriousAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze()
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(serious.map((v) => ({ rule: v.id, targets: v.nodes.map((node) => node.target.join(' ')) }))).toEqual(
-    [],
-  )
-  expect(results.passes.length).toBeGreaterThan(10)
-}
 
 async function shoot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`)
@@ -108,7 +99,7 @@ test.describe('signed out', () => {
             .first()
             .evaluate((node) => getComputedStyle(node).backgroundColor)
           expect(background).toBe(colorScheme === 'dark' ? 'rgb(2, 6, 23)' : 'rgb(248, 250, 252)')
-          await expectNoSeriousAxeViolations(page)
+          await expectNoSeriousViolations(page, null, 'first-day')
           await shoot(page, testInfo, `landing-${locale}-${colorScheme}`)
         }
         // At phone width the cards stack under the sign-in.
@@ -151,7 +142,7 @@ test.describe('signed out', () => {
     await expect(page).toHaveURL(/\/\?signedOut=1$/)
     await expect(page.getByRole('status')).toContainText('You are signed out.')
     await expect(page.getByRole('link', { name: 'Sign in again' })).toBeVisible()
-    await expectNoSeriousAxeViolations(page)
+    await expectNoSeriousViolations(page, null, 'first-day')
     await shoot(page, testInfo, 'signed-out-en')
     // The session is gone: the workspace asks for a sign-in again.
     await page.goto('/app')

@@ -2,10 +2,10 @@
 // stack: a therapist asks about a patient by name, reads the name in the streamed and the stored
 // answer, and opens "What the model saw" to find placeholders there instead; an admin switches
 // the clinic setting off and on again. Captured in German and English, desktop and phone width.
-import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type Page, type TestInfo } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { demoAccount, signIn } from './support.ts'
 import { waitForHydration } from './workspace-support.ts'
+import { expectNoSeriousViolations } from './axe.ts'
 
 const frieda = demoAccount(1, 'therapist', 1)
 const dora = demoAccount(1, 'admin')
@@ -19,16 +19,6 @@ async function api<T>(page: Page, path: string, input?: unknown): Promise<T> {
       : await page.request.post(`/api/trpc/${path}`, { data: input })
   expect(response.status(), path).toBe(200)
   return ((await response.json()) as { result: { data: T } }).result.data
-}
-
-async function expectNoSeriousViolations(page: Page, testInfo: TestInfo, name: string) {
-  const results = await new AxeBuilder({ page }).analyze()
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  await testInfo.attach(`axe-${name}.json`, {
-    body: JSON.stringify(serious, null, 2),
-    contentType: 'application/json',
-  })
-  expect(serious.map((v) => v.id)).toEqual([])
 }
 
 const QUESTIONS = {

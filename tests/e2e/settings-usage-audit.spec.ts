@@ -4,10 +4,10 @@
 // in light or dark, no CSP violation appears, and screenshots at desktop and phone
 // width are attached to the report.
 import { readFile } from 'node:fs/promises'
-import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type Page, type TestInfo } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { demoAccount } from './support.ts'
 import { signInToWorkspace, waitForHydration, watchCsp } from './workspace-support.ts'
+import { expectNoSeriousViolations } from './axe.ts'
 
 const admin = demoAccount(1, 'admin', 0)
 const therapist = demoAccount(1, 'therapist', 1)
@@ -148,25 +148,6 @@ test('a therapist is refused the settings area and its downloads', async ({ page
     expect(await download.text()).not.toContain(',')
   }
 })
-
-async function expectNoSeriousViolations(page: Page, testInfo: TestInfo, label: string) {
-  const results = await new AxeBuilder({ page }).analyze()
-  const serious = results.violations.filter(
-    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
-  )
-  await testInfo.attach(`axe-${label}.json`, {
-    body: JSON.stringify(results.violations, null, 2),
-    contentType: 'application/json',
-  })
-  expect(
-    serious.map((violation) => ({
-      rule: violation.id,
-      targets: violation.nodes.map((node) => node.target.join(' ')),
-    })),
-    `axe: ${label}`,
-  ).toEqual([])
-  expect(results.passes.length).toBeGreaterThan(10)
-}
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`the usage and audit pages pass axe in ${colorScheme}, with screenshots at desktop and phone width`, async ({

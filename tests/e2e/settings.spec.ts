@@ -4,8 +4,7 @@
 // settings (model, prompt, budget and cap, each felt by the next chat), the budget banner;
 // a therapist gets a 403 page. The pages pass axe in light and dark and are captured at
 // desktop and phone width.
-import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type Page, type TestInfo } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { and, eq } from 'drizzle-orm'
 import { connectOwner } from '#db/client.ts'
 import { auditEvents, tenants } from '#db/schema/index.ts'
@@ -13,6 +12,7 @@ import { demoClinics, newcomerAccounts, type DemoAccount } from '#infra/local/de
 import { localDefaults } from '#server/config/env.ts'
 import { demoAccount, providerInteraction, setLocale, signIn, signInThroughProvider } from './support.ts'
 import { openAccountMenu, signInToWorkspace, waitForHydration } from './workspace-support.ts'
+import { expectNoSeriousViolations } from './axe.ts'
 
 // Klinik Südhang's admin runs the People and Clinic tests (its therapists' chats are
 // elsewhere); Nordlicht's admin the looks. Gero Gast is known to the provider only.
@@ -312,25 +312,6 @@ test('the forms work before JavaScript: invite and withdraw', async ({ browser }
   await expect(pending).toHaveCount(0)
   await context.close()
 })
-
-async function expectNoSeriousViolations(page: Page, testInfo: TestInfo, label: string) {
-  const results = await new AxeBuilder({ page }).analyze()
-  const serious = results.violations.filter(
-    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
-  )
-  await testInfo.attach(`axe-${label}.json`, {
-    body: JSON.stringify(results.violations, null, 2),
-    contentType: 'application/json',
-  })
-  expect(
-    serious.map((violation) => ({
-      rule: violation.id,
-      targets: violation.nodes.map((node) => node.target.join(' ')),
-    })),
-    `axe: ${label}`,
-  ).toEqual([])
-  expect(results.passes.length).toBeGreaterThan(10)
-}
 
 test('the settings pages pass axe in light and dark, at desktop and phone width', async ({
   page,

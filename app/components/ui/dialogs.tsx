@@ -12,14 +12,18 @@ const content =
 const titleClass = 'text-lg font-semibold'
 const descriptionClass = 'mt-1 text-sm text-slate-600 dark:text-slate-300'
 
-interface DialogProps {
+/** What the opener of a dialog controls: whether it is open, and where focus goes back. */
+export interface DialogControl {
   open: boolean
   onOpenChange: (open: boolean) => void
+  /** Where focus goes when the dialog closes, when the element that opened it is gone (a menu item). */
+  returnFocusTo?: () => HTMLElement | null | undefined
+}
+
+interface DialogProps extends DialogControl {
   title: ReactNode
   description?: ReactNode
   children: ReactNode
-  /** Where focus goes when the dialog closes, when the element that opened it is gone (a menu item). */
-  returnFocusTo?: () => HTMLElement | null | undefined
   wide?: boolean
 }
 

@@ -4,30 +4,15 @@ import { useFetcher } from '@remix-run/react'
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useFormat } from '#app/i18n/format.ts'
-import { FormDialog } from '#app/components/ui/dialogs.tsx'
+import { FormDialog, type DialogControl } from '#app/components/ui/dialogs.tsx'
 import { button, cx, field } from '#app/components/ui/styles.ts'
 import type { ExportsActionResult, loader } from '#app/routes/app.exports.ts'
 import { refusalText } from '#app/utils/refusal.ts'
 
-export function ExportDialog({
-  open,
-  onOpenChange,
-  returnFocusTo,
-}: {
-  open: boolean
-  onOpenChange: (open: boolean) => void
-  returnFocusTo: () => HTMLElement | null
-}) {
+export function ExportDialog(control: DialogControl) {
   const { t } = useTranslation()
   return (
-    <FormDialog
-      open={open}
-      onOpenChange={onOpenChange}
-      title={t('exports.title')}
-      description={t('exports.description')}
-      returnFocusTo={returnFocusTo}
-      wide
-    >
+    <FormDialog {...control} title={t('exports.title')} description={t('exports.description')} wide>
       <ExportPanel />
     </FormDialog>
   )

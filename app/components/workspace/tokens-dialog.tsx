@@ -3,32 +3,22 @@
 import { useFetcher } from '@remix-run/react'
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ConfirmCancelButton, ConfirmDialog, FormDialog } from '#app/components/ui/dialogs.tsx'
+import {
+  ConfirmCancelButton,
+  ConfirmDialog,
+  FormDialog,
+  type DialogControl,
+} from '#app/components/ui/dialogs.tsx'
 import { button, cx, field } from '#app/components/ui/styles.ts'
 import { useFormat } from '#app/i18n/format.ts'
 import { fieldErrorText, refusalText } from '#app/utils/refusal.ts'
 import type { CreatedToken, loader, TokensActionResult } from '#app/routes/app.tokens.ts'
 import { DialogForm, TextField } from './dialog-form.tsx'
 
-export function TokensDialog({
-  open,
-  onOpenChange,
-  returnFocusTo,
-}: {
-  open: boolean
-  onOpenChange: (open: boolean) => void
-  returnFocusTo: () => HTMLElement | null
-}) {
+export function TokensDialog(control: DialogControl) {
   const { t } = useTranslation()
   return (
-    <FormDialog
-      open={open}
-      onOpenChange={onOpenChange}
-      title={t('tokens.title')}
-      description={t('tokens.description')}
-      returnFocusTo={returnFocusTo}
-      wide
-    >
+    <FormDialog {...control} title={t('tokens.title')} description={t('tokens.description')} wide>
       <TokensPanel />
     </FormDialog>
   )
