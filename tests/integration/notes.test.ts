@@ -14,14 +14,13 @@ import type { StartedApp } from '#server/main.ts'
 import type { DraftEvent } from '#server/notes/events.ts'
 import { interruptStaleStreams } from '#server/services/chat/recovery.ts'
 import { listNotesForExport, eraseNotesOf } from '#server/services/notes/notes.ts'
-import { createCaller } from '#server/trpc/root.ts'
-import { createContext } from '#server/trpc/context.ts'
 import { collectGarbage } from '#tests/support/gc.ts'
 import { startTestApp } from '#tests/support/app-server.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { seedTwoClinics, type FixtureUser, type TwoClinics } from '#tests/support/fixtures.ts'
 import { expectSqlState } from '#tests/support/pg-error.ts'
 import { sessionCookieFor } from '#tests/support/sessions.ts'
+import { callerFor } from '#tests/support/caller.ts'
 
 let testDb: TestDatabase
 let fixture: TwoClinics
@@ -55,20 +54,7 @@ afterAll(async () => {
   await testDb?.drop()
 })
 
-const caller = (user: FixtureUser) =>
-  createCaller(
-    createContext({
-      services: app.services,
-      requestId: 'test',
-      identity: {
-        tenantId: user.tenantId,
-        userId: user.userId,
-        role: user.role,
-        via: 'token',
-        credentialId: 't',
-      },
-    }),
-  )
+const caller = (user: FixtureUser) => callerFor(app.services, user)
 
 const HOSTILE = '<img src="https://beacon.test/x.png" onerror="alert(1)"><script>alert(2)</script>'
 

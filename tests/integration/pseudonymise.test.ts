@@ -11,12 +11,11 @@ import { createChatRateLimiter } from '#server/limits/rate-limit.ts'
 import type { StartedApp } from '#server/main.ts'
 import type { DraftEvent } from '#server/notes/events.ts'
 import { MappingSealer } from '#server/services/pseudonymise/crypto.ts'
-import { createContext } from '#server/trpc/context.ts'
-import { createCaller } from '#server/trpc/root.ts'
 import { startTestApp } from '#tests/support/app-server.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { seedTwoClinics, type FixtureUser, type TwoClinics } from '#tests/support/fixtures.ts'
 import { sessionCookieFor } from '#tests/support/sessions.ts'
+import { callerFor } from '#tests/support/caller.ts'
 
 let testDb: TestDatabase
 let fixture: TwoClinics
@@ -52,20 +51,7 @@ afterAll(async () => {
   await testDb?.drop()
 })
 
-const caller = (user: FixtureUser) =>
-  createCaller(
-    createContext({
-      services: app.services,
-      requestId: 'test',
-      identity: {
-        tenantId: user.tenantId,
-        userId: user.userId,
-        role: user.role,
-        via: 'token',
-        credentialId: 't',
-      },
-    }),
-  )
+const caller = (user: FixtureUser) => callerFor(app.services, user)
 
 async function stream<T>(path: string, user: FixtureUser, body: unknown): Promise<T[]> {
   const response = await fetch(`${app.url}${path}`, {

@@ -18,6 +18,16 @@ import { seedTwoClinics, type FixtureUser, type TwoClinics } from './fixtures.ts
 
 export type Caller = ReturnType<typeof createCaller>
 
+/** A fixture person as a script's token would authenticate them. */
+export function fixtureIdentity(user: FixtureUser): Identity {
+  return { tenantId: user.tenantId, userId: user.userId, role: user.role, via: 'token', credentialId: 'test' }
+}
+
+/** The router's caller for a person, against a running app's services (tests that also stream over HTTP). */
+export function callerFor(services: AppContext, user: FixtureUser, requestId: string = randomUUID()): Caller {
+  return createCaller(createContext({ services, requestId, identity: fixtureIdentity(user) }))
+}
+
 export interface TestApi {
   services: AppContext
   /** The caller for a person, each call under a fresh request id. */
@@ -62,20 +72,14 @@ export function testApi(testDb: TestDatabase, env: Record<string, string> = {}):
     connectDatabase(testDb.appUrl, { max: 4 }),
     createLogger('silent'),
   )
-  const identity = (user: FixtureUser): Identity => ({
-    tenantId: user.tenantId,
-    userId: user.userId,
-    role: user.role,
-    via: 'token',
-    credentialId: 'test',
-  })
+  const identity = fixtureIdentity
   const api: TestApi = {
     services,
     identity,
     lastRequestId: '',
     as(user) {
       api.lastRequestId = randomUUID()
-      return createCaller(createContext({ services, requestId: api.lastRequestId, identity: identity(user) }))
+      return callerFor(services, user, api.lastRequestId)
     },
     async http(user, kind, path, input) {
       const url = new URL(`http://clinai.test/api/trpc/${path}`)
