@@ -3,10 +3,11 @@
 // screen; every procedure behind it refuses them too.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { isRouteErrorResponse, Link, Outlet, useRouteError } from '@remix-run/react'
+import { Link, Outlet, useLocation } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { SettingsNav } from '#app/components/settings/settings-nav.tsx'
+import { useErrorStatus } from '#app/components/ui/pane-error.tsx'
 import { metaT } from '#app/i18n/meta.ts'
 import { getCaller } from '#app/utils/trpc.server.ts'
 
@@ -40,20 +41,27 @@ export default function Settings() {
 
 export function ErrorBoundary() {
   const { t } = useTranslation()
-  const error = useRouteError()
-  const forbidden = isRouteErrorResponse(error) && error.status === 403
+  const status = useErrorStatus()
+  const location = useLocation()
+  const [title, text] =
+    status === 403
+      ? [t('settings.forbiddenTitle'), t('settings.forbiddenText')]
+      : status === 503
+        ? [t('errors.unavailableTitle'), t('errors.unavailableText')]
+        : [t('errors.failedTitle'), t('errors.failedText')]
   return (
     <Frame>
       <section aria-labelledby="settings-error" data-testid="settings-error">
         <h1 id="settings-error" className="text-2xl font-semibold tracking-tight">
-          {forbidden ? t('settings.forbiddenTitle') : t('errors.failedTitle')}
+          {title}
         </h1>
-        <p className="mt-2 text-slate-700 dark:text-slate-300">
-          {forbidden ? t('settings.forbiddenText') : t('errors.failedText')}
-        </p>
+        <p className="mt-2 text-slate-700 dark:text-slate-300">{text}</p>
         <p className="mt-4">
-          <Link to="/app" className="rounded font-medium text-blue-700 underline dark:text-blue-300">
-            {t('settings.back')}
+          <Link
+            to={status === 503 ? location.pathname + location.search : '/app'}
+            className="rounded font-medium text-blue-700 underline dark:text-blue-300"
+          >
+            {status === 503 ? t('errors.tryAgain') : t('settings.back')}
           </Link>
         </p>
       </section>

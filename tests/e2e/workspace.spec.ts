@@ -1,7 +1,7 @@
 // The workspace sidebar in a real browser: folders, conversations, moving by
 // menu and by drag, deleting with confirmation, and hostile names kept as text.
-import { expect, test } from '@playwright/test'
-import { demoAccount } from './support.ts'
+import { expect, test, type Route } from '@playwright/test'
+import { demoAccount, setLocale } from './support.ts'
 import {
   conversationAction,
   conversationList,
@@ -203,3 +203,53 @@ test('the list shows 30 conversations at a time and "Load more" pages on with th
   await reload(page)
   await expect(rows).toHaveCount(32)
 })
+
+const UNAVAILABLE = {
+  en: { title: 'ClinAI is briefly unavailable', text: 'Nothing is lost', again: 'Try again' },
+  de: {
+    title: 'ClinAI ist kurz nicht erreichbar',
+    text: 'Nichts geht verloren',
+    again: 'Noch einmal versuchen',
+  },
+}
+
+for (const locale of ['en', 'de'] as const) {
+  test(`a pane whose data is briefly unavailable (503) says so and loads again (${locale})`, async ({
+    page,
+  }) => {
+    const words = UNAVAILABLE[locale]
+    await signInToWorkspace(page, demoAccount(0, 'therapist', 0))
+    const first = await newConversation(page)
+    const second = await newConversation(page)
+    if (locale === 'de') {
+      await setLocale(page, 'de')
+      await reload(page)
+    }
+    // The conversation's data request answers 503 as the app answers it while its database
+    // is unreachable (a thrown response: X-Remix-Catch, Retry-After, the code); the sidebar's
+    // data is not asked for again on this navigation.
+    const conversationData = /\/app\/c\/[^/?]+\?.*_data=/
+    const unavailable = (route: Route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'retry-after': '5', 'x-remix-catch': 'yes' },
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 'database_unavailable' }),
+      })
+    // By id: the sidebar's accessible names are in the page's language.
+    const row = (id: string) => page.locator(`li[data-conversation-id="${id}"] a`).first()
+    await page.route(conversationData, unavailable)
+    await row(first).click()
+    const pane = page.getByTestId('conversation-error')
+    await expect(pane.getByRole('heading', { name: words.title })).toBeVisible()
+    await expect(pane).toContainText(words.text)
+    await expect(row(second)).toBeVisible()
+    await page.screenshot({ path: test.info().outputPath(`pane-unavailable-${locale}.png`) })
+
+    await page.unroute(conversationData, unavailable)
+    await pane.getByRole('link', { name: words.again }).click()
+    await expect(page).toHaveURL(new RegExp(`/app/c/${first}$`))
+    await expect(page.getByTestId('conversation-error')).toHaveCount(0)
+    await expect(row(first)).toHaveAttribute('aria-current', 'page')
+  })
+}
