@@ -10,6 +10,7 @@ import type { Ending, TokenUsage } from '#server/services/generation/generation.
 import { DEFAULT_TITLE, ownConversation } from '#server/services/conversations/conversations.ts'
 import type { Caller } from '#server/services/caller.ts'
 import { budgetRefusal, recordBudgetAlerts } from '#server/services/budget/budget.ts'
+import type { ProgressSink } from '#server/services/generation/progress-writer.ts'
 
 /** How many earlier messages are read for the prompt; the context budget trims further. */
 const HISTORY_LIMIT = 200
@@ -192,21 +193,19 @@ export function titleFrom(text: string): string {
 }
 
 /**
- * Saves the partial answer of a running stream, so a crash keeps what was shown;
- * without content it only marks the answer alive (see recovery.ts).
+ * Saves the partial answers of one person's running streams in one statement (the process's
+ * ProgressWriter batches them), so a crash keeps what was shown; a row without content is only
+ * marked alive (see recovery.ts). Only `streaming` rows: an ended answer is never overwritten.
  */
-export async function saveProgress(tx: Tx, owner: Caller, messageId: string, content?: string) {
-  await tx
-    .update(messages)
-    .set(content === undefined ? { updatedAt: sql`now()` } : { content })
-    .where(
-      and(
-        eq(messages.tenantId, owner.tenantId),
-        eq(messages.ownerUserId, owner.userId),
-        eq(messages.id, messageId),
-        eq(messages.status, 'streaming'),
-      ),
-    )
+export const answerProgress: ProgressSink = {
+  name: 'messages',
+  async save(tx, owner, rows) {
+    await tx.execute(sql`
+      update messages set content = coalesce(v.content, messages.content), updated_at = now()
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, content text)
+       where messages.tenant_id = ${owner.tenantId} and messages.owner_user_id = ${owner.userId}
+         and messages.id = v.id and messages.status = 'streaming'`)
+  },
 }
 
 export type { Ending, TokenUsage } from '#server/services/generation/generation.ts'

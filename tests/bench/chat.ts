@@ -1,0 +1,83 @@
+// `npm run bench:chat`: the chat streams of bench:large alone, on a small dataset, in a minute: the
+// app as its own process (the built server; `npm run build` first), the model simulator in
+// another, this process the load client. For profiling the app at many streams:
+//   BENCH_APP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:chat
+// (the profile is written when the app stops at the end). BENCH_STREAMS (default 200) and
+// BENCH_ROUNDS (default 3) set the burst and how often it runs.
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import postgres from 'postgres'
+import { runMigrations } from '#db/migrate.ts'
+import { startLocalPostgres } from '#infra/local/postgres.ts'
+import { freePort } from '#tests/support/free-port.ts'
+import { startAppProcess, startSimulatorProcess } from './processes.ts'
+import { cpuSeconds, directClient, firstTokenViaApp, quantile } from './streams.ts'
+
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 200)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ms = (value: number) => `${value.toFixed(1)} ms`
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'clinai-bench-chat-'))
+await chmod(dataDir, 0o755)
+const pg = await startLocalPostgres({
+  dataDir: path.join(dataDir, 'data'),
+  port: await freePort(),
+  persistent: false,
+  databaseName: 'clinai_bench',
+  ownerPassword: 'bench-owner',
+  appPassword: 'bench-app',
+})
+const model = await startSimulatorProcess({ apiKey: 'bench-key', tokensPerSecond: 200, firstTokenMs: 300 })
+try {
+  await runMigrations(pg.ownerUrl())
+  await pg.enableAppLogin()
+  const owner = postgres(pg.ownerUrl(), { max: 2, onnotice: () => {} })
+  const [person] = await owner<Array<{ tenantId: string; userId: string }>>`
+    with t as (insert into tenants (slug, name, monthly_token_budget) values ('bench', 'Bench', 1000000000000) returning id),
+         u as (insert into users (tenant_id, email, name, role)
+               select id, 'p@bench.example', 'Person', 'therapist' from t returning tenant_id, id)
+    select tenant_id as "tenantId", id as "userId" from u`
+  const conversations = await owner<Array<{ id: string }>>`
+    insert into conversations (tenant_id, owner_user_id, title)
+    select ${person!.tenantId}, ${person!.userId}, 'Verlauf ' || g from generate_series(1, ${STREAMS}) g
+    returning id`
+  const app = await startAppProcess(pg.appUrl(), model.url, {
+    DATABASE_POOL_MAX: '20',
+    CHAT_RATE_LIMIT_PER_MINUTE: '10000',
+  })
+  try {
+    const cookie = await app.cookieFor(person!)
+    const direct = directClient(model.url)
+    const pid = app.server.process.pid!
+    const burst = async (streams: number) => {
+      const directTimes = await Promise.all(
+        Array.from({ length: streams }, () => direct('Eine kurze Frage.')),
+      )
+      const cpu = cpuSeconds(pid)
+      const appTimes = await Promise.all(
+        conversations
+          .slice(0, streams)
+          .map((c) => firstTokenViaApp(app.url, cookie, c.id, 'Eine kurze Frage.')),
+      )
+      const overhead = (q: number) => quantile(appTimes, q) - quantile(directTimes, q)
+      return { p50: overhead(0.5), p99: overhead(0.99), cpu: ((cpuSeconds(pid) - cpu) * 1000) / streams }
+    }
+    await burst(20)
+    for (let round = 1; round <= ROUNDS; round++) {
+      const result = await burst(STREAMS)
+      console.log(
+        `round ${round}, ${STREAMS} streams: first-token overhead p50 +${ms(result.p50)}, p99 +${ms(result.p99)}; ` +
+          `app CPU ${ms(result.cpu)} per answer`,
+      )
+    }
+  } finally {
+    await app.close()
+    await owner.end()
+  }
+} finally {
+  await model.close()
+  await pg.stop()
+  await rm(dataDir, { recursive: true, force: true })
+}
+process.exit(0)
