@@ -3,7 +3,9 @@
 // another, this process the load client. For profiling the app at many streams:
 //   BENCH_APP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:chat
 // (the profile is written when the app stops at the end). BENCH_STREAMS (default 200) and
-// BENCH_ROUNDS (default 3) set the burst and how often it runs.
+// BENCH_ROUNDS (default 3) set the burst and how often it runs; then BENCH_HELD (default 500)
+// slow answers (2 tokens a second) are held open for 5 s and the app's CPU and the database's
+// transactions per second are read meanwhile.
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -12,10 +14,11 @@ import { runMigrations } from '#db/migrate.ts'
 import { startLocalPostgres } from '#infra/local/postgres.ts'
 import { freePort } from '#tests/support/free-port.ts'
 import { startAppProcess, startSimulatorProcess } from './processes.ts'
-import { cpuSeconds, directClient, firstTokenViaApp, quantile } from './streams.ts'
+import { commits, cpuSeconds, directClient, firstTokenViaApp, holdStreams, quantile } from './streams.ts'
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 200)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const HELD = Number(process.env.BENCH_HELD ?? 500)
 const ms = (value: number) => `${value.toFixed(1)} ms`
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'clinai-bench-chat-'))
@@ -40,7 +43,7 @@ try {
     select tenant_id as "tenantId", id as "userId" from u`
   const conversations = await owner<Array<{ id: string }>>`
     insert into conversations (tenant_id, owner_user_id, title)
-    select ${person!.tenantId}, ${person!.userId}, 'Verlauf ' || g from generate_series(1, ${STREAMS}) g
+    select ${person!.tenantId}, ${person!.userId}, 'Verlauf ' || g from generate_series(1, ${Math.max(STREAMS, HELD)}) g
     returning id`
   const app = await startAppProcess(pg.appUrl(), model.url, {
     DATABASE_POOL_MAX: '20',
@@ -55,24 +58,69 @@ try {
         Array.from({ length: streams }, () => direct('Eine kurze Frage.')),
       )
       const cpu = cpuSeconds(pid)
+      const committed = await commits(owner)
       const appTimes = await Promise.all(
         conversations
           .slice(0, streams)
           .map((c) => firstTokenViaApp(app.url, cookie, c.id, 'Eine kurze Frage.')),
       )
       const overhead = (q: number) => quantile(appTimes, q) - quantile(directTimes, q)
-      return { p50: overhead(0.5), p99: overhead(0.99), cpu: ((cpuSeconds(pid) - cpu) * 1000) / streams }
+      const cpuMs = ((cpuSeconds(pid) - cpu) * 1000) / streams
+      return {
+        p50: overhead(0.5),
+        p99: overhead(0.99),
+        cpu: cpuMs,
+        commits: ((await commits(owner)) - committed) / streams,
+      }
     }
     await burst(20)
     for (let round = 1; round <= ROUNDS; round++) {
       const result = await burst(STREAMS)
       console.log(
         `round ${round}, ${STREAMS} streams: first-token overhead p50 +${ms(result.p50)}, p99 +${ms(result.p99)}; ` +
-          `app CPU ${ms(result.cpu)} per answer`,
+          `app CPU ${ms(result.cpu)} per answer, ${result.commits.toFixed(1)} transactions per answer`,
       )
     }
   } finally {
     await app.close()
+  }
+
+  // Held: slow answers, so the app's cost is that of streams in progress (saves, heartbeats,
+  // deltas), not of starting them.
+  const slow = await startSimulatorProcess({ apiKey: 'bench-key', tokensPerSecond: 2, firstTokenMs: 50 })
+  const holder = await startAppProcess(pg.appUrl(), slow.url, {
+    DATABASE_POOL_MAX: '20',
+    CHAT_RATE_LIMIT_PER_MINUTE: '10000',
+  })
+  try {
+    const pid = holder.server.process.pid!
+    const held = await holdStreams(
+      holder.url,
+      await holder.cookieFor(person!),
+      conversations.slice(0, HELD).map((c) => c.id),
+    )
+    const committed = await commits(owner)
+    const cpu = cpuSeconds(pid)
+    const started = performance.now()
+    await new Promise((resolve) => setTimeout(resolve, 5_000))
+    const busy = (cpuSeconds(pid) - cpu) / ((performance.now() - started) / 1000)
+    // The statistics lag by the same second at both ends.
+    const rate = ((await commits(owner)) - committed) / ((performance.now() - started) / 1000 - 1.1)
+    console.log(
+      `${held.begun} of ${HELD} held (${held.failed} failed): app CPU ${(busy * 100).toFixed(1)} % of a core, ` +
+        `${rate.toFixed(0)} transactions a second`,
+    )
+    held.release()
+    for (let i = 0; i < 600; i++) {
+      const [left] = await owner<
+        Array<{ n: number }>
+      >`select count(*)::int as n from messages where status = 'streaming'`
+      if (left!.n === 0) break
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  } finally {
+    await holder.close()
+    await slow.close()
     await owner.end()
   }
 } finally {

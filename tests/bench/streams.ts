@@ -4,6 +4,7 @@
 // with a small window over chunk boundaries, so its own cost does not grow with the answer.
 import { readFileSync } from 'node:fs'
 import { AzureOpenAI } from 'openai'
+import type postgres from 'postgres'
 
 export const quantile = (values: number[], q: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * q) - 1)]!
@@ -68,4 +69,54 @@ export function cpuSeconds(pid: number): number {
 export function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return Number(match?.[1] ?? 0) * 1024
+}
+
+/**
+ * Opens one slow answer per conversation and waits for each one's first token; `release()`
+ * hangs them all up (each is then stored `stopped`).
+ */
+export async function holdStreams(baseUrl: string, cookie: string, conversationIds: string[]) {
+  const aborts = conversationIds.map(() => new AbortController())
+  let begun = 0
+  let failed = 0
+  await Promise.all(
+    conversationIds.map(async (conversationId, index) => {
+      try {
+        const response = await fetch(`${baseUrl}/api/chat/${conversationId}`, {
+          method: 'POST',
+          headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },
+          body: JSON.stringify({ content: 'Bitte ausführlich.' }),
+          signal: aborts[index]!.signal,
+        })
+        const reader = response.body!.getReader()
+        const decoder = new TextDecoder()
+        let window = ''
+        while (!window.includes('event: delta')) {
+          const { value, done } = await reader.read()
+          if (done) throw new Error('ended')
+          window = window.slice(-16) + decoder.decode(value, { stream: true })
+        }
+        begun++
+        // Keep reading (and dropping) the rest, as a browser would.
+        void (async () => {
+          for (;;) if ((await reader.read()).done) break
+        })().catch(() => {})
+      } catch {
+        failed++
+      }
+    }),
+  )
+  return {
+    begun,
+    failed,
+    release: () => aborts.forEach((abort) => abort.abort()),
+  }
+}
+
+/** Transactions committed in the database so far (PostgreSQL's statistics, a second late at most). */
+export async function commits(owner: postgres.Sql): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  const [row] = await owner<Array<{ n: string }>>`
+    select xact_commit::text as n from pg_stat_database where datname = current_database()`
+  return Number(row!.n)
 }
