@@ -14,7 +14,15 @@ import { runMigrations } from '#db/migrate.ts'
 import { startLocalPostgres } from '#infra/local/postgres.ts'
 import { freePort } from '#tests/support/free-port.ts'
 import { startAppProcess, startSimulatorProcess } from './processes.ts'
-import { commits, cpuSeconds, directClient, firstTokenViaApp, holdStreams, quantile } from './streams.ts'
+import {
+  commits,
+  cpuSeconds,
+  directClient,
+  firstTokenViaApp,
+  holdStreams,
+  overheadWhileOpen,
+  quantile,
+} from './streams.ts'
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 200)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -43,7 +51,7 @@ try {
     select tenant_id as "tenantId", id as "userId" from u`
   const conversations = await owner<Array<{ id: string }>>`
     insert into conversations (tenant_id, owner_user_id, title)
-    select ${person!.tenantId}, ${person!.userId}, 'Verlauf ' || g from generate_series(1, ${Math.max(STREAMS, HELD)}) g
+    select ${person!.tenantId}, ${person!.userId}, 'Verlauf ' || g from generate_series(1, ${Math.max(STREAMS, HELD) + 200 + 40}) g
     returning id`
   const app = await startAppProcess(pg.appUrl(), model.url, {
     DATABASE_POOL_MAX: '20',
@@ -94,11 +102,25 @@ try {
   })
   try {
     const pid = holder.server.process.pid!
-    const held = await holdStreams(
+    const holderCookie = await holder.cookieFor(person!)
+    const ids = conversations.map((c) => c.id)
+    // 20 answers begun one by one with nothing else open, then 200 open and 40 begun beside them
+    // (the model's first token after 50 ms).
+    const alone = await overheadWhileOpen(
       holder.url,
-      await holder.cookieFor(person!),
-      conversations.slice(0, HELD).map((c) => c.id),
+      holderCookie,
+      directClient(slow.url),
+      ids.slice(-60, -40),
     )
+    const open = await holdStreams(holder.url, holderCookie, ids.slice(0, 200))
+    const steady = await overheadWhileOpen(holder.url, holderCookie, directClient(slow.url), ids.slice(-40))
+    console.log(
+      `answers begun one by one, first-token overhead: alone p50 +${ms(alone.p50)}, p99 +${ms(alone.p99)}; ` +
+        `beside ${open.begun} open streams (${open.failed} failed) p50 +${ms(steady.p50)}, p99 +${ms(steady.p99)} ` +
+        `(direct p50 ${ms(steady.direct)})`,
+    )
+    const rest = await holdStreams(holder.url, holderCookie, ids.slice(200, Math.max(200, HELD)))
+    const held = { begun: open.begun + rest.begun, failed: open.failed + rest.failed }
     const committed = await commits(owner)
     const cpu = cpuSeconds(pid)
     const started = performance.now()
@@ -110,7 +132,8 @@ try {
       `${held.begun} of ${HELD} held (${held.failed} failed): app CPU ${(busy * 100).toFixed(1)} % of a core, ` +
         `${rate.toFixed(0)} transactions a second`,
     )
-    held.release()
+    open.release()
+    rest.release()
     for (let i = 0; i < 600; i++) {
       const [left] = await owner<
         Array<{ n: number }>

@@ -12,7 +12,9 @@
 //    concurrent streams, and the app's CPU time per answer: the app runs as `npm start` runs it,
 //    in a process of its own, and the model simulator in another, so this process is only the
 //    load client (they still share the machine's 2 cores);
-// 5. streams held open by one app process and its resident memory per stream;
+// 5. first-token overhead of answers begun one by one beside 200 open streams (the steady state;
+//    section 4 is a burst), then 500 streams held open by one app process: its resident memory
+//    per stream, its CPU and the database's transactions per second while they stream;
 // 6. one app process against two behind a round-robin balancer: list requests per second and
 //    400 concurrent answers.
 // Targets: search p95 ≤ 100 ms in the large clinic; list p95 ≤ 20 ms; list ≥ 0.3 × /health
@@ -29,7 +31,16 @@ import { freePort } from '#tests/support/free-port.ts'
 import { startRoundTripCounter } from '#tests/support/round-trips.ts'
 import { sessionCookieFor } from '#tests/support/sessions.ts'
 import { startAppProcess, startSimulatorProcess, type AppProcess } from './processes.ts'
-import { cpuSeconds, directClient, firstTokenViaApp, quantile, rssBytes } from './streams.ts'
+import {
+  commits,
+  cpuSeconds,
+  directClient,
+  firstTokenViaApp,
+  holdStreams,
+  overheadWhileOpen,
+  quantile,
+  rssBytes,
+} from './streams.ts'
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 0.1)
 if (!(SCALE > 0 && SCALE <= 1)) throw new Error('BENCH_SCALE must be in (0, 1]')
@@ -311,52 +322,51 @@ try {
     for (const instance of instances) await instance.close()
   }
 
-  // 5. Streams held open: 500 slow answers at once, the app process's memory per stream once
-  // all have begun.
+  // 5. Streams open at once: answers begun one by one, alone and beside 200 open streams (their
+  // first-token overhead in the steady state, as against section 4's burst); then 500 slow
+  // answers held, the app process's memory per stream, its CPU and the database's transactions
+  // per second meanwhile.
   const slow = await startSimulatorProcess({ apiKey: 'bench-key', tokensPerSecond: 2, firstTokenMs: 50 })
   const holder = await startAppProcess(pg.appUrl(), slow.url, appSettings)
   try {
-    const many = await owner<Array<{ id: string }>>`
-      select id from conversations where owner_user_id = ${heavy.userId} order by id desc limit 500`
+    const many = (
+      await owner<Array<{ id: string }>>`
+        select id from conversations where owner_user_id = ${heavy.userId} order by id desc limit 560`
+    ).map((c) => c.id)
     const holderCookie = await holder.cookieFor(heavy)
     const pid = holder.server.process.pid!
     const rssBefore = rssBytes(pid)
-    const aborts = many.map(() => new AbortController())
-    let begun = 0
-    let failed = 0
-    await Promise.all(
-      many.map(async (c, index) => {
-        try {
-          const response = await fetch(`${holder.url}/api/chat/${c.id}`, {
-            method: 'POST',
-            headers: { cookie: holderCookie, origin: holder.url, 'content-type': 'application/json' },
-            body: JSON.stringify({ content: 'Bitte ausführlich.' }),
-            signal: aborts[index]!.signal,
-          })
-          const reader = response.body!.getReader()
-          const decoder = new TextDecoder()
-          let text = ''
-          while (!text.includes('event: delta')) {
-            const { value, done } = await reader.read()
-            if (done) throw new Error('ended')
-            text += decoder.decode(value, { stream: true })
-          }
-          begun++
-          void reader.read().catch(() => {})
-        } catch {
-          failed++
-        }
-      }),
+    const slowDirect = directClient(slow.url)
+    const alone = await overheadWhileOpen(holder.url, holderCookie, slowDirect, many.slice(500, 520))
+    const open = await holdStreams(holder.url, holderCookie, many.slice(0, 200))
+    const beside = await overheadWhileOpen(holder.url, holderCookie, slowDirect, many.slice(520, 560))
+    report(
+      'chat first-token overhead of answers begun one by one beside 200 open streams',
+      `p50 +${ms(beside.p50)}, p99 +${ms(beside.p99)}; with none open p50 +${ms(alone.p50)}, ` +
+        `p99 +${ms(alone.p99)} (direct p50 ${ms(beside.direct)})`,
+      'p50 ≤ 5 ms, p99 ≤ 25 ms',
+      beside.p50 <= 5 && beside.p99 <= 25,
     )
+    const rest = await holdStreams(holder.url, holderCookie, many.slice(200, 500))
+    const begun = open.begun + rest.begun
+    const failed = open.failed + rest.failed
     const perStream = (rssBytes(pid) - rssBefore) / Math.max(begun, 1) / 1024
+    const committed = await commits(owner)
+    const cpu = cpuSeconds(pid)
+    const started = performance.now()
+    await new Promise((resolve) => setTimeout(resolve, 5_000))
+    const busy = (cpuSeconds(pid) - cpu) / ((performance.now() - started) / 1000)
+    const perSecond = ((await commits(owner)) - committed) / ((performance.now() - started) / 1000 - 1.1)
     report(
       'streams held by one app process',
-      `${begun} of ${many.length} open, ${failed} failed, RSS ${(rssBytes(pid) / 2 ** 20).toFixed(0)} MiB, ` +
-        `+${perStream.toFixed(0)} KiB per stream`,
+      `${begun} of 500 open, ${failed} failed, RSS ${(rssBytes(pid) / 2 ** 20).toFixed(0)} MiB, ` +
+        `+${perStream.toFixed(0)} KiB per stream; meanwhile app CPU ${(busy * 100).toFixed(1)} % of a core, ` +
+        `${perSecond.toFixed(0)} transactions a second`,
       'all open, none failed',
-      begun === many.length && failed === 0,
+      begun === 500 && failed === 0,
     )
-    for (const abort of aborts) abort.abort()
+    open.release()
+    rest.release()
     // Each stopped answer is stored as it ends; close the app only once they all have.
     for (let i = 0; i < 600; i++) {
       const [left] = await owner<Array<{ n: number }>>`

@@ -15,12 +15,16 @@ export async function firstTokenViaApp(
   cookie: string,
   conversationId: string,
   content: string,
+  /** Hang up at the first token (the answer is then stored `stopped`) instead of reading to the end. */
+  options: { untilFirst?: boolean } = {},
 ): Promise<number> {
   const started = performance.now()
+  const hangUp = new AbortController()
   const response = await fetch(`${baseUrl}/api/chat/${conversationId}`, {
     method: 'POST',
     headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },
     body: JSON.stringify({ content }),
+    signal: hangUp.signal,
   })
   if (response.status !== 200) throw new Error(`a benchmark answer was refused (${response.status})`)
   const reader = response.body!.getReader()
@@ -32,7 +36,13 @@ export async function firstTokenViaApp(
     const { value, done: ended } = await reader.read()
     if (ended) break
     window = window.slice(-16) + decoder.decode(value, { stream: true })
-    if (!first && window.includes('event: delta')) first = performance.now() - started
+    if (!first && window.includes('event: delta')) {
+      first = performance.now() - started
+      if (options.untilFirst) {
+        hangUp.abort()
+        return first
+      }
+    }
     if (window.includes('event: done')) done = true
   }
   if (!done) throw new Error('a benchmark answer did not complete')
@@ -42,7 +52,7 @@ export async function firstTokenViaApp(
 /** Milliseconds to the first token of the same kind of answer asked of the model directly. */
 export function directClient(simulatorUrl: string) {
   const model = new AzureOpenAI({ endpoint: simulatorUrl, apiKey: 'bench-key', apiVersion: '2024-10-21' })
-  return async (content: string) => {
+  return async (content: string, options: { untilFirst?: boolean } = {}) => {
     const started = performance.now()
     const stream = await model.chat.completions.create({
       model: 'gpt-4o-mini',
@@ -51,7 +61,10 @@ export function directClient(simulatorUrl: string) {
     })
     let first = 0
     for await (const chunk of stream) {
-      if (!first && chunk.choices[0]?.delta?.content) first = performance.now() - started
+      if (!first && chunk.choices[0]?.delta?.content) {
+        first = performance.now() - started
+        if (options.untilFirst) break
+      }
     }
     return first
   }
@@ -119,4 +132,27 @@ export async function commits(owner: postgres.Sql): Promise<number> {
   const [row] = await owner<Array<{ n: string }>>`
     select xact_commit::text as n from pg_stat_database where datname = current_database()`
   return Number(row!.n)
+}
+
+/**
+ * First-token overhead of answers begun one after another while other streams are open (the
+ * steady state, as against a burst that starts them all at once): each through the app and
+ * straight from the model in turn, each hung up at its first token.
+ */
+export async function overheadWhileOpen(
+  baseUrl: string,
+  cookie: string,
+  direct: ReturnType<typeof directClient>,
+  conversationIds: string[],
+) {
+  const viaApp: number[] = []
+  const straight: number[] = []
+  for (const conversationId of conversationIds) {
+    straight.push(await direct('Eine kurze Frage.', { untilFirst: true }))
+    viaApp.push(
+      await firstTokenViaApp(baseUrl, cookie, conversationId, 'Eine kurze Frage.', { untilFirst: true }),
+    )
+  }
+  const overhead = (q: number) => quantile(viaApp, q) - quantile(straight, q)
+  return { p50: overhead(0.5), p99: overhead(0.99), direct: quantile(straight, 0.5) }
 }
