@@ -13,7 +13,8 @@ import {
 import { createJobQueue, type JobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
 import { createBlobStorage, type BlobStorage } from './storage/blob.ts'
-import { LiveGenerations } from './services/generation/generation.ts'
+import { LiveGenerations, PROGRESS_EVERY_MS, STREAM_HEARTBEAT_MS } from './services/generation/generation.ts'
+import { ProgressWriter } from './services/generation/progress-writer.ts'
 import { createReadiness, type Readiness } from './health/readiness.ts'
 import { MappingSealer } from './services/pseudonymise/crypto.ts'
 
@@ -32,6 +33,8 @@ export interface AppContext {
   storage: BlobStorage | undefined
   /** The model generations this process is running (a shutdown lets them finish or stops them). */
   generations: LiveGenerations
+  /** Saves every running generation's text so far, batched per person (progress-writer.ts). */
+  progress: ProgressWriter
   /** `GET /ready`: the database, the job queue and Blob, each by name. */
   readiness: Readiness
   /** Seals and opens the pseudonym mappings (AES-256-GCM, PSEUDONYM_KEY). */
@@ -48,6 +51,11 @@ export function createAppContext(config: Config, db: Database, logger: Logger): 
     llm: createLlm(config.llm),
     chatRateLimiter: createChatRateLimiter(config.chat.rateLimitPerMinute, db),
     generations: new LiveGenerations(),
+    progress: new ProgressWriter(db, {
+      everyMs: PROGRESS_EVERY_MS,
+      heartbeatMs: STREAM_HEARTBEAT_MS,
+      logger,
+    }),
     pseudonymSealer: new MappingSealer(config.pseudonymKeys),
     apiRateLimiters: {
       person: createRateLimiter({ prefix: 'api', perMinute: config.api.rateLimitPerMinute, db }),

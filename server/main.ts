@@ -56,6 +56,7 @@ export async function startApp(
       await running.close()
       // Running jobs finish or go back to the queue (pg-boss's graceful stop); another instance picks them up.
       await jobs.stop()
+      await services.progress.close()
       await flushTelemetry()
       await db.close()
     })()

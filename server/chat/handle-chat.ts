@@ -16,8 +16,8 @@ import { buildPrompt, estimatePromptTokens } from '#server/llm/prompt.ts'
 import type { PromptMessage } from '#server/llm/client.ts'
 import type { AppContext } from '#server/app-context.ts'
 import {
+  answerProgress,
   finishExchange,
-  saveProgress,
   startExchange,
   type Exchange,
   type ExchangeRefusal,
@@ -208,8 +208,13 @@ function answerStore(services: AppContext, identity: Identity, exchange: Exchang
   const inTenant = <T>(work: (tx: Tx) => Promise<T>) =>
     services.db.withTenant({ ...owner, role: identity.role }, work)
   return {
-    saveProgress: (content) =>
-      inTenant((tx) => saveProgress(tx, owner, exchange.assistantMessageId, content)),
+    openProgress: (snapshot) =>
+      services.progress.open(
+        answerProgress,
+        { ...owner, role: identity.role },
+        exchange.assistantMessageId,
+        snapshot,
+      ),
     finish: (outcome) =>
       inTenant((tx) =>
         finishExchange(tx, owner, {

@@ -16,7 +16,7 @@ import {
   beginSection,
   finishSection,
   planDraft,
-  saveSectionProgress,
+  sectionProgress,
   type DraftPlan,
   type DraftRefusal,
 } from '#server/services/notes/draft.ts'
@@ -168,7 +168,8 @@ function streamDraft(
       const { start, guarded } = begun
       send({ type: 'section_start', sectionId, key: start.key, title: start.title })
       const store: GenerationStore = {
-        saveProgress: (content) => inTenant((tx) => saveSectionProgress(tx, owner, sectionId, content)),
+        openProgress: (snapshot) =>
+          services.progress.open(sectionProgress, { ...owner, role: identity.role }, sectionId, snapshot),
         finish: (outcome) =>
           inTenant((tx) =>
             finishSection(tx, owner, {

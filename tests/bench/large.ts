@@ -9,23 +9,38 @@
 // 2. conversations.list and .get: requests per second and p95 at 10 connections, against /health;
 // 3. round trips per procedure (a proxy counts them, tests/support/round-trips.ts);
 // 4. chat time to first token through the app against the model directly, at 1, 50 and 200
-//    concurrent streams (the load client shares the process and the 2 cores);
-// 5. streams held open by one process and its memory per stream.
+//    concurrent streams, and the app's CPU time per answer: the app runs as `npm start` runs it,
+//    in a process of its own, and the model simulator in another, so this process is only the
+//    load client (they still share the machine's 2 cores);
+// 5. first-token overhead of answers begun one by one beside 200 open streams (the steady state;
+//    section 4 is a burst), then 500 streams held open by one app process: its resident memory
+//    per stream, its CPU and the database's transactions per second while they stream;
+// 6. one app process against two behind a round-robin balancer: list requests per second and
+//    400 concurrent answers.
 // Targets: search p95 ≤ 100 ms in the large clinic; list p95 ≤ 20 ms; list ≥ 0.3 × /health
 // requests per second; first-token overhead p50 ≤ 5 ms and p99 ≤ 25 ms at 200 streams.
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { AzureOpenAI } from 'openai'
 import postgres from 'postgres'
 import { runMigrations } from '#db/migrate.ts'
-import { startAoaiSimulator } from '#infra/local/aoai-simulator/server.ts'
 import { startLocalPostgres } from '#infra/local/postgres.ts'
 import { searchConversations } from '#server/services/search/search.ts'
 import { startTestApp } from '#tests/support/app-server.ts'
 import { freePort } from '#tests/support/free-port.ts'
 import { startRoundTripCounter } from '#tests/support/round-trips.ts'
 import { sessionCookieFor } from '#tests/support/sessions.ts'
+import { startAppProcess, startSimulatorProcess, type AppProcess } from './processes.ts'
+import {
+  commits,
+  cpuSeconds,
+  directClient,
+  firstTokenViaApp,
+  holdStreams,
+  overheadWhileOpen,
+  quantile,
+  rssBytes,
+} from './streams.ts'
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 0.1)
 if (!(SCALE > 0 && SCALE <= 1)) throw new Error('BENCH_SCALE must be in (0, 1]')
@@ -43,8 +58,6 @@ const report = (bench: string, figure: string, target: string, ok: boolean) => {
   results.push({ ok })
   console.log(`${ok ? 'ok  ' : 'MISS'} ${bench}: ${figure} (target ${target})`)
 }
-const quantile = (values: number[], q: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * q) - 1)]!
 const ms = (value: number) => `${value.toFixed(1)} ms`
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'clinai-bench-large-'))
@@ -57,7 +70,8 @@ const pg = await startLocalPostgres({
   ownerPassword: 'bench-owner',
   appPassword: 'bench-app',
 })
-const simulator = await startAoaiSimulator({ apiKey: 'bench-key', tokensPerSecond: 200, firstTokenMs: 300 })
+// The in-process app of sections 1 to 3 needs a model endpoint but never calls it.
+const simulator = await startSimulatorProcess({ apiKey: 'bench-key' })
 try {
   await runMigrations(pg.ownerUrl())
   await pg.enableAppLogin()
@@ -211,121 +225,158 @@ try {
       'informational (held by tests/integration/round-trips.test.ts)',
       true,
     )
+  } finally {
+    await app.close()
+    await counter.close()
+  }
 
-    // 4. Time to first token, app against direct, at 1, 50 and 200 concurrent streams.
-    const model = new AzureOpenAI({ endpoint: simulator.url, apiKey: 'bench-key', apiVersion: '2024-10-21' })
-    const direct = async () => {
-      const started = performance.now()
-      const stream = await model.chat.completions.create({
-        model: 'gpt-4o-mini',
-        stream: true,
-        messages: [{ role: 'user', content: 'Eine kurze Frage.' }],
-      })
-      let first = 0
-      for await (const chunk of stream) {
-        if (!first && chunk.choices[0]?.delta?.content) first = performance.now() - started
-      }
-      return first
-    }
+  // 4 to 6: the app in processes of its own (the built server, as `npm start` runs it) and the
+  // model simulator in another, so this process is only the load client.
+  const model = await startSimulatorProcess({ apiKey: 'bench-key', tokensPerSecond: 200, firstTokenMs: 300 })
+  const appSettings = {
+    DATABASE_POOL_MAX: '20',
+    CHAT_RATE_LIMIT_PER_MINUTE: '10000',
+    API_RATE_LIMIT_PER_MINUTE: '1000000',
+  }
+  const instances = [await startAppProcess(pg.appUrl(), model.url, appSettings)]
+  try {
+    const [first] = instances
+    const direct = directClient(model.url)
     const conversations = await owner<Array<{ id: string }>>`
       select id from conversations where owner_user_id = ${heavy.userId} order by id limit 200`
-    const heavyCookie = await sessionCookieFor(app.services, heavy)
-    const viaApp = async (conversationId: string) => {
+    const heavyCookie = await first!.cookieFor(heavy)
+    const QUESTION = 'Eine kurze Frage.'
+
+    // 4. Time to first token, app against direct, at 1, 50 and 200 concurrent streams, and the
+    // app process's CPU time per answer.
+    const round = async (streams: number, targets: AppProcess[]) => {
+      const directTimes = await Promise.all(Array.from({ length: streams }, () => direct(QUESTION)))
+      const cpuBefore = targets.map((target) => cpuSeconds(target.server.process.pid!))
       const started = performance.now()
-      const response = await fetch(`${app.url}/api/chat/${conversationId}`, {
-        method: 'POST',
-        headers: { cookie: heavyCookie, 'content-type': 'application/json' },
-        body: JSON.stringify({ content: 'Eine kurze Frage.' }),
-      })
-      const reader = response.body!.getReader()
-      const decoder = new TextDecoder()
-      let text = ''
-      let first = 0
-      for (;;) {
-        const { value, done } = await reader.read()
-        if (done) break
-        text += decoder.decode(value, { stream: true })
-        if (!first && text.includes('event: delta')) first = performance.now() - started
-      }
-      if (!text.includes('event: done')) throw new Error('a benchmark answer did not complete')
-      return first
-    }
-    for (const streams of [1, 50, 200]) {
-      const directTimes = await Promise.all(Array.from({ length: streams }, () => direct()))
-      const appTimes = await Promise.all(conversations.slice(0, streams).map((c) => viaApp(c.id)))
+      const appTimes = await Promise.all(
+        conversations
+          .slice(0, streams)
+          .map((c, index) =>
+            firstTokenViaApp(targets[index % targets.length]!.url, heavyCookie, c.id, QUESTION),
+          ),
+      )
+      const wall = performance.now() - started
+      const cpu = targets.reduce(
+        (sum, target, index) => sum + cpuSeconds(target.server.process.pid!) - cpuBefore[index]!,
+        0,
+      )
       const overhead = (q: number) => quantile(appTimes, q) - quantile(directTimes, q)
-      const ok = streams < 200 || (overhead(0.5) <= 5 && overhead(0.99) <= 25)
+      return { p50: overhead(0.5), p99: overhead(0.99), direct: quantile(directTimes, 0.5), wall, cpu }
+    }
+    await round(20, instances) // warm-up: JIT, the pool's connections, prepared statements
+    for (const streams of [1, 50, 200]) {
+      const result = await round(streams, instances)
+      const ok = streams < 200 || (result.p50 <= 5 && result.p99 <= 25)
       report(
         `chat first-token overhead at ${streams} stream${streams > 1 ? 's' : ''}`,
-        `p50 +${ms(overhead(0.5))}, p99 +${ms(overhead(0.99))} (direct p50 ${ms(quantile(directTimes, 0.5))})`,
+        `p50 +${ms(result.p50)}, p99 +${ms(result.p99)} (direct p50 ${ms(result.direct)}); ` +
+          `app CPU ${((result.cpu * 1000) / streams).toFixed(1)} ms per answer`,
         streams === 200 ? 'p50 ≤ 5 ms, p99 ≤ 25 ms' : 'informational',
         ok,
       )
     }
 
-    // 5. Streams held open: 500 slow answers at once, memory per stream once all have begun.
-    const slow = await startAoaiSimulator({ apiKey: 'bench-key', tokensPerSecond: 2, firstTokenMs: 50 })
-    const holder = await startTestApp({
-      DATABASE_URL: pg.appUrl(),
-      DATABASE_POOL_MAX: '20',
-      AZURE_OPENAI_ENDPOINT: slow.url,
-      AZURE_OPENAI_API_KEY: 'bench-key',
-      CHAT_RATE_LIMIT_PER_MINUTE: '10000',
-    })
-    try {
-      const many = await owner<Array<{ id: string }>>`
-        select id from conversations where owner_user_id = ${heavy.userId} order by id desc limit 500`
-      const holderCookie = await sessionCookieFor(holder.services, heavy)
-      const rssBefore = process.memoryUsage().rss
-      const aborts = many.map(() => new AbortController())
-      let begun = 0
-      let failed = 0
+    // 6. Two instances behind one balancer (the client takes them in turn, round robin): the
+    // rate limit and the budget live in PostgreSQL, so they hold across both. 400 concurrent
+    // answers and list requests at 20 connections, one instance against two.
+    instances.push(await startAppProcess(pg.appUrl(), model.url, appSettings))
+    const listTarget = `/api/trpc/conversations.list?input=${encodeURIComponent(JSON.stringify({ limit: 30 }))}`
+    const listLoad = async (targets: AppProcess[]) => {
+      const until = performance.now() + 5_000
+      let served = 0
       await Promise.all(
-        many.map(async (c, index) => {
-          try {
-            const response = await fetch(`${holder.url}/api/chat/${c.id}`, {
-              method: 'POST',
-              headers: { cookie: holderCookie, 'content-type': 'application/json' },
-              body: JSON.stringify({ content: 'Bitte ausführlich.' }),
-              signal: aborts[index]!.signal,
+        Array.from({ length: 20 }, async (_, index) => {
+          for (let turn = index; performance.now() < until; turn++) {
+            const response = await fetch(`${targets[turn % targets.length]!.url}${listTarget}`, {
+              headers: { cookie: heavyCookie },
             })
-            const reader = response.body!.getReader()
-            const decoder = new TextDecoder()
-            let text = ''
-            while (!text.includes('event: delta')) {
-              const { value, done } = await reader.read()
-              if (done) throw new Error('ended')
-              text += decoder.decode(value, { stream: true })
-            }
-            begun++
-            void reader.read().catch(() => {})
-          } catch {
-            failed++
+            await response.arrayBuffer()
+            if (response.status !== 200) throw new Error(`list answered ${response.status}`)
+            served++
           }
         }),
       )
-      const perStream = (process.memoryUsage().rss - rssBefore) / Math.max(begun, 1) / 1024
-      report(
-        'streams held by one process (app, client and simulator share it)',
-        `${begun} of ${many.length} open, ${failed} failed, RSS +${perStream.toFixed(0)} KiB per stream`,
-        'all open, none failed',
-        begun === many.length && failed === 0,
-      )
-      for (const abort of aborts) abort.abort()
-      // Each stopped answer is stored as it ends; close the app only once they all have.
-      for (let i = 0; i < 600; i++) {
-        const [left] = await owner<Array<{ n: number }>>`
-          select count(*)::int as n from messages where owner_user_id = ${heavy.userId} and status = 'streaming'`
-        if (left!.n === 0) break
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
-    } finally {
-      await holder.close()
-      await slow.close()
+      return served / 5
+    }
+    const more = await owner<Array<{ id: string }>>`
+      select id from conversations where owner_user_id = ${heavy.userId} order by id limit 400`
+    conversations.splice(0, conversations.length, ...more)
+    await round(20, instances.slice(1)) // warm-up of the second
+    const one = { list: await listLoad(instances.slice(0, 1)), chat: await round(400, instances.slice(0, 1)) }
+    const two = { list: await listLoad(instances), chat: await round(400, instances) }
+    const describe = (figures: typeof one) =>
+      `list ${figures.list.toFixed(0)} req/s, 400 answers in ${(figures.chat.wall / 1000).toFixed(2)} s ` +
+      `(first-token overhead p50 +${ms(figures.chat.p50)}, p99 +${ms(figures.chat.p99)})`
+    report(
+      'one instance against two behind a round-robin balancer',
+      `one: ${describe(one)}; two: ${describe(two)}; list ${(two.list / one.list).toFixed(2)}×`,
+      'informational (2 cores shared by the load client, PostgreSQL and the model simulator)',
+      true,
+    )
+  } finally {
+    for (const instance of instances) await instance.close()
+  }
+
+  // 5. Streams open at once: answers begun one by one, alone and beside 200 open streams (their
+  // first-token overhead in the steady state, as against section 4's burst); then 500 slow
+  // answers held, the app process's memory per stream, its CPU and the database's transactions
+  // per second meanwhile.
+  const slow = await startSimulatorProcess({ apiKey: 'bench-key', tokensPerSecond: 2, firstTokenMs: 50 })
+  const holder = await startAppProcess(pg.appUrl(), slow.url, appSettings)
+  try {
+    const many = (
+      await owner<Array<{ id: string }>>`
+        select id from conversations where owner_user_id = ${heavy.userId} order by id desc limit 560`
+    ).map((c) => c.id)
+    const holderCookie = await holder.cookieFor(heavy)
+    const pid = holder.server.process.pid!
+    const rssBefore = rssBytes(pid)
+    const slowDirect = directClient(slow.url)
+    const alone = await overheadWhileOpen(holder.url, holderCookie, slowDirect, many.slice(500, 520))
+    const open = await holdStreams(holder.url, holderCookie, many.slice(0, 200))
+    const beside = await overheadWhileOpen(holder.url, holderCookie, slowDirect, many.slice(520, 560))
+    report(
+      'chat first-token overhead of answers begun one by one beside 200 open streams',
+      `p50 +${ms(beside.p50)}, p99 +${ms(beside.p99)}; with none open p50 +${ms(alone.p50)}, ` +
+        `p99 +${ms(alone.p99)} (direct p50 ${ms(beside.direct)})`,
+      'p50 ≤ 5 ms, p99 ≤ 25 ms',
+      beside.p50 <= 5 && beside.p99 <= 25,
+    )
+    const rest = await holdStreams(holder.url, holderCookie, many.slice(200, 500))
+    const begun = open.begun + rest.begun
+    const failed = open.failed + rest.failed
+    const perStream = (rssBytes(pid) - rssBefore) / Math.max(begun, 1) / 1024
+    const committed = await commits(owner)
+    const cpu = cpuSeconds(pid)
+    const started = performance.now()
+    await new Promise((resolve) => setTimeout(resolve, 5_000))
+    const busy = (cpuSeconds(pid) - cpu) / ((performance.now() - started) / 1000)
+    const perSecond = ((await commits(owner)) - committed) / ((performance.now() - started) / 1000 - 1.1)
+    report(
+      'streams held by one app process',
+      `${begun} of 500 open, ${failed} failed, RSS ${(rssBytes(pid) / 2 ** 20).toFixed(0)} MiB, ` +
+        `+${perStream.toFixed(0)} KiB per stream; meanwhile app CPU ${(busy * 100).toFixed(1)} % of a core, ` +
+        `${perSecond.toFixed(0)} transactions a second`,
+      'all open, none failed',
+      begun === 500 && failed === 0,
+    )
+    open.release()
+    rest.release()
+    // Each stopped answer is stored as it ends; close the app only once they all have.
+    for (let i = 0; i < 600; i++) {
+      const [left] = await owner<Array<{ n: number }>>`
+        select count(*)::int as n from messages where owner_user_id = ${heavy.userId} and status = 'streaming'`
+      if (left!.n === 0) break
+      await new Promise((resolve) => setTimeout(resolve, 100))
     }
   } finally {
-    await app.close()
-    await counter.close()
+    await holder.close()
+    await slow.close()
     await owner.end()
   }
 } finally {

@@ -41,12 +41,22 @@ export function productionEnv(databaseUrl: string, simulatorUrl: string): Record
   }
 }
 
-export async function startBuiltServer(settings: Record<string, string>): Promise<BuiltServer> {
+export async function startBuiltServer(
+  settings: Record<string, string>,
+  /** `nodeArgs`: extra flags for node (a benchmark's `--cpu-prof`). */
+  options: { nodeArgs?: string[] } = {},
+): Promise<BuiltServer> {
   const port = settings.PORT ?? String(await freePort())
   const env: Record<string, string> = { ...settings, PORT: port }
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', '--import', './build/telemetry/instrument.js', 'build/server.js'],
+    [
+      ...(options.nodeArgs ?? []),
+      '--enable-source-maps',
+      '--import',
+      './build/telemetry/instrument.js',
+      'build/server.js',
+    ],
     {
       cwd: root,
       env: { ...inherited, ...env } as unknown as NodeJS.ProcessEnv,

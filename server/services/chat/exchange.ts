@@ -10,6 +10,7 @@ import type { Ending, TokenUsage } from '#server/services/generation/generation.
 import { DEFAULT_TITLE, ownConversation } from '#server/services/conversations/conversations.ts'
 import type { Caller } from '#server/services/caller.ts'
 import { budgetRefusal, recordBudgetAlerts } from '#server/services/budget/budget.ts'
+import type { ProgressSink } from '#server/services/generation/progress-writer.ts'
 
 /** How many earlier messages are read for the prompt; the context budget trims further. */
 const HISTORY_LIMIT = 200
@@ -192,28 +193,28 @@ export function titleFrom(text: string): string {
 }
 
 /**
- * Saves the partial answer of a running stream, so a crash keeps what was shown;
- * without content it only marks the answer alive (see recovery.ts).
+ * Saves the partial answers of one person's running streams in one statement (the process's
+ * ProgressWriter batches them), so a crash keeps what was shown; a row without content is only
+ * marked alive (see recovery.ts). Only `streaming` rows: an ended answer is never overwritten.
  */
-export async function saveProgress(tx: Tx, owner: Caller, messageId: string, content?: string) {
-  await tx
-    .update(messages)
-    .set(content === undefined ? { updatedAt: sql`now()` } : { content })
-    .where(
-      and(
-        eq(messages.tenantId, owner.tenantId),
-        eq(messages.ownerUserId, owner.userId),
-        eq(messages.id, messageId),
-        eq(messages.status, 'streaming'),
-      ),
-    )
+export const answerProgress: ProgressSink = {
+  name: 'messages',
+  async save(tx, owner, rows) {
+    await tx.execute(sql`
+      update messages set content = coalesce(v.content, messages.content), updated_at = now()
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, content text)
+       where messages.tenant_id = ${owner.tenantId} and messages.owner_user_id = ${owner.userId}
+         and messages.id = v.id and messages.status = 'streaming'`)
+  },
 }
 
 export type { Ending, TokenUsage } from '#server/services/generation/generation.ts'
 
 /**
- * Ends the answer and adds its tokens to the day's roll-up, in one transaction.
- * False when the answer had already ended (for example, marked interrupted).
+ * Ends the answer, adds its tokens to the day's roll-up and marks the conversation's last
+ * activity, in one statement (then the budget alerts, which must see the new total), in the
+ * caller's transaction. False when the answer had already ended (for example, marked
+ * interrupted): then nothing is counted or touched.
  */
 export async function finishExchange(
   tx: Tx,
@@ -221,34 +222,36 @@ export async function finishExchange(
   input: { conversationId: string; messageId: string; content: string; ending: Ending; usage: TokenUsage },
 ): Promise<boolean> {
   const { ending, usage: tokens } = input
-  const [ended] = await tx
-    .update(messages)
-    .set({
-      content: input.content,
-      status: ending.status,
-      finishReason: ending.status === 'complete' ? ending.finishReason : null,
-      errorCode: ending.status === 'error' ? ending.code : null,
-      promptTokens: tokens.promptTokens,
-      completionTokens: tokens.completionTokens,
-      usageEstimated: tokens.estimated,
-      completedAt: sql`now()`,
-    })
-    .where(
-      and(
-        eq(messages.tenantId, owner.tenantId),
-        eq(messages.ownerUserId, owner.userId),
-        eq(messages.id, input.messageId),
-        eq(messages.status, 'streaming'),
-      ),
+  const total = tokens.promptTokens + tokens.completionTokens
+  const result = await tx.execute<{ ended: number }>(sql`
+    with ended as (
+      update messages
+         set content = ${input.content}, status = ${ending.status}::message_status,
+             finish_reason = ${ending.status === 'complete' ? ending.finishReason : null},
+             error_code = ${ending.status === 'error' ? ending.code : null},
+             prompt_tokens = ${tokens.promptTokens}, completion_tokens = ${tokens.completionTokens},
+             usage_estimated = ${tokens.estimated}, completed_at = now(), updated_at = now()
+       where tenant_id = ${owner.tenantId} and owner_user_id = ${owner.userId}
+         and id = ${input.messageId} and status = 'streaming'
+      returning model
+    ), counted as (
+      insert into usage as u (tenant_id, user_id, day, model, requests, prompt_tokens, completion_tokens, estimated_tokens)
+      select ${owner.tenantId}, ${owner.userId}, (now() at time zone 'UTC')::date, coalesce(ended.model, ''), 1,
+             ${tokens.promptTokens}, ${tokens.completionTokens}, ${tokens.estimated ? total : 0}
+        from ended
+      on conflict (tenant_id, user_id, day, model) do update
+         set requests = u.requests + 1, prompt_tokens = u.prompt_tokens + excluded.prompt_tokens,
+             completion_tokens = u.completion_tokens + excluded.completion_tokens,
+             estimated_tokens = u.estimated_tokens + excluded.estimated_tokens, updated_at = now()
+    ), touched as (
+      update conversations set last_message_at = now(), updated_at = now()
+       where tenant_id = ${owner.tenantId} and owner_user_id = ${owner.userId}
+         and id = ${input.conversationId} and exists (select 1 from ended)
     )
-    .returning({ id: messages.id, model: messages.model })
-  if (!ended) return false
-
-  await recordUsage(tx, owner, tokens, ended.model)
-  await tx
-    .update(conversations)
-    .set({ lastMessageAt: sql`now()` })
-    .where(ownConversation(owner, input.conversationId))
+    select count(*)::int as ended from ended`)
+  if (!result[0]?.ended) return false
+  // The clinic's budget and the person's own cap alike: passing a threshold is recorded once.
+  if (total > 0) await recordBudgetAlerts(tx, owner.tenantId)
   return true
 }
 

@@ -3,7 +3,9 @@
 //   - text shown to the caller is saved within PROGRESS_EVERY_MS (at most one write per
 //     interval, never one per token), so a crash loses at most that much of what was
 //     shown, and a row with no save for STREAM_HEARTBEAT_MS is marked alive, so recovery
-//     elsewhere knows it is still being written;
+//     elsewhere knows it is still being written: the process's ProgressWriter
+//     (./progress-writer.ts) does both for every generation at once, on one timer, the rows
+//     of one person in one statement;
 //   - aborting `signal` (the client went away, Stop) hangs up on the model at once and
 //     ends it `stopped` with its text;
 //   - it always ends `complete`, `stopped` or `error` with a code, with token usage
@@ -21,6 +23,7 @@ import { estimateTokens } from '#server/llm/prompt.ts'
 import type { Logger } from '#server/logger.ts'
 import { tracer } from '#server/telemetry/index.ts'
 import { recordGeneration } from '#server/telemetry/metrics.ts'
+import type { ProgressSlot } from './progress-writer.ts'
 
 /**
  * Text shown to the caller is saved within this long (one write per interval at most), so
@@ -56,11 +59,17 @@ export interface GenerationOutcome {
   timeToFirstTokenMs: number | null
 }
 
-/** Where a generation keeps its text. Both run in their own transaction. */
+/** Where a generation keeps its text. */
 export interface GenerationStore {
-  /** Saves the text so far; without text it only marks the row alive. */
-  saveProgress(content?: string): Promise<void>
-  /** Stores the ending with its usage; false when the row had already ended (marked interrupted). */
+  /**
+   * The row's slot in the process's ProgressWriter, which saves `snapshot()` (the text so far)
+   * within PROGRESS_EVERY_MS of each change and marks the row alive meanwhile.
+   */
+  openProgress(snapshot: () => string): ProgressSlot
+  /**
+   * Stores the ending with its usage, in its own transaction; false when the row had already
+   * ended (marked interrupted).
+   */
   finish(outcome: GenerationOutcome): Promise<boolean>
 }
 
@@ -163,16 +172,8 @@ function generate(request: GenerationRequest): Promise<GenerationResult> {
       'gen_ai.request.model': request.deployment,
       ...request.telemetry.attributes,
     })
-    // Progress saves count as signs of life; the heartbeat writes only when none came.
-    const writes = { last: performance.now() }
-    const alive = setInterval(() => {
-      if (performance.now() - writes.last < STREAM_HEARTBEAT_MS / 2) return
-      writes.last = performance.now()
-      request.store.saveProgress().catch(() => {})
-    }, STREAM_HEARTBEAT_MS / 2)
     try {
-      const outcome = await streamModel(request, signal, writes)
-      clearInterval(alive)
+      const outcome = await streamModel(request, signal)
       record(span, outcome)
       recordGeneration({
         generation: request.telemetry.span,
@@ -213,35 +214,19 @@ function generate(request: GenerationRequest): Promise<GenerationResult> {
       )
       return { ...outcome, stored: true, stoppedBy: stoppedBy(outcome.ending) }
     } finally {
-      clearInterval(alive)
       span.end()
     }
   })
 }
 
-async function streamModel(
-  request: GenerationRequest,
-  signal: AbortSignal,
-  writes: { last: number },
-): Promise<GenerationOutcome> {
+async function streamModel(request: GenerationRequest, signal: AbortSignal): Promise<GenerationOutcome> {
   const { llm, store } = request
   const restoreText = request.restore ? request.restore.text.bind(request.restore) : (text: string) => text
   const shown = request.restore?.stream()
   const startedAt = performance.now()
   let content = ''
-  let saved = ''
-  let savedAt = startedAt
-  let saving: Promise<void> = Promise.resolve()
-  let pending: NodeJS.Timeout | undefined
-  const save = () => {
-    pending = undefined
-    if (content === saved) return
-    savedAt = writes.last = performance.now()
-    saved = content
-    const snapshot = restoreText(content)
-    // One save at a time, in order; a failed save only loses progress, never the answer.
-    saving = saving.then(() => store.saveProgress(snapshot)).catch(() => {})
-  }
+  // The writer reads the text when it saves (restored then, once per save, not per piece).
+  const progress = store.openProgress(() => restoreText(content))
   let finishReason: string | null = null
   let reported: { promptTokens: number; completionTokens: number } | null = null
   let firstTokenAt: number | null = null
@@ -258,10 +243,7 @@ async function streamModel(
         content += event.text
         const piece = shown ? shown.push(event.text) : event.text
         if (piece !== '') request.onDelta(piece)
-        const since = performance.now() - savedAt
-        // Now, or when the interval is up (so text shown before a pause is saved too).
-        if (since >= PROGRESS_EVERY_MS) save()
-        else pending ??= setTimeout(save, PROGRESS_EVERY_MS - since)
+        progress.changed()
       } else if (event.type === 'finish') {
         finishReason = event.finishReason
       } else {
@@ -281,11 +263,11 @@ async function streamModel(
       ending = { status: 'error', code: 'model_unavailable' }
     }
   }
-  clearTimeout(pending)
+  // No save after this one: the ending (with the whole text) is written next.
+  await progress.close()
   // A tail held back (an unfinished placeholder at the very end) is the answer's too.
   const rest = shown?.flush() ?? ''
   if (rest !== '') request.onDelta(rest)
-  await saving
 
   // Upstream usage when it came; otherwise an estimate, marked as such. Nothing is
   // counted when the model never answered (refused or unreachable before streaming).

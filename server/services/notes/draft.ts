@@ -11,6 +11,7 @@ import { budgetRefusal } from '#server/services/budget/budget.ts'
 import { recordUsage } from '#server/services/chat/exchange.ts'
 import type { Caller } from '#server/services/caller.ts'
 import type { Ending, TokenUsage } from '#server/services/generation/generation.ts'
+import type { ProgressSink } from '#server/services/generation/progress-writer.ts'
 import { ownNote } from './notes.ts'
 
 export type DraftRefusal =
@@ -154,19 +155,20 @@ function sectionPrompt(
   ]
 }
 
-/** Saves the section's partial text; without content only marks it alive (see chat/recovery.ts). */
-export async function saveSectionProgress(tx: Tx, owner: Caller, sectionId: string, content?: string) {
-  await tx
-    .update(noteSections)
-    .set(content === undefined ? { updatedAt: sql`now()` } : { content })
-    .where(
-      and(
-        eq(noteSections.tenantId, owner.tenantId),
-        eq(noteSections.ownerUserId, owner.userId),
-        eq(noteSections.id, sectionId),
-        eq(noteSections.status, 'streaming'),
-      ),
-    )
+/**
+ * Saves the partial text of one person's streaming sections in one statement (the process's
+ * ProgressWriter batches them); a row without content is only marked alive (see
+ * chat/recovery.ts). Only `streaming` rows: an ended section is never overwritten.
+ */
+export const sectionProgress: ProgressSink = {
+  name: 'note_sections',
+  async save(tx, owner, rows) {
+    await tx.execute(sql`
+      update note_sections set content = coalesce(v.content, note_sections.content), updated_at = now()
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, content text)
+       where note_sections.tenant_id = ${owner.tenantId} and note_sections.owner_user_id = ${owner.userId}
+         and note_sections.id = v.id and note_sections.status = 'streaming'`)
+  },
 }
 
 /**

@@ -1,0 +1,63 @@
+// The benchmarks' servers in processes of their own: the app as `npm start` runs it (the built
+// server, tests/support/built-server.ts) and the model simulator, so that what is measured is the
+// app's cost, not the load client competing with it in one event loop. `BENCH_APP_NODE_ARGS`
+// (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to each app process's node.
+import { fork } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { AoaiSimulatorOptions } from '#infra/local/aoai-simulator/server.ts'
+import { productionEnv, startBuiltServer, type BuiltServer } from '#tests/support/built-server.ts'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+export interface ServerProcess {
+  url: string
+  close(): Promise<void>
+}
+
+export async function startSimulatorProcess(options: AoaiSimulatorOptions): Promise<ServerProcess> {
+  const child = fork(path.join(here, 'simulator-process.ts'), [JSON.stringify(options)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { url: string }).url))
+    child.once('exit', (code) => reject(new Error(`the simulator process ended (${code})`)))
+  })
+  return {
+    url,
+    async close() {
+      if (child.connected) child.disconnect()
+      await exited
+    },
+  }
+}
+
+export interface AppProcess extends ServerProcess {
+  server: BuiltServer
+  cookieFor: BuiltServer['cookieFor']
+}
+
+/** The built server (`npm run build` first) against `databaseUrl`, with `settings` on top. */
+export async function startAppProcess(
+  databaseUrl: string,
+  simulatorUrl: string,
+  settings: Record<string, string> = {},
+): Promise<AppProcess> {
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const server = await startBuiltServer(
+    { ...productionEnv(databaseUrl, simulatorUrl), AZURE_OPENAI_API_KEY: 'bench-key', ...settings },
+    { nodeArgs },
+  )
+  return {
+    url: server.url,
+    server,
+    cookieFor: server.cookieFor,
+    async close() {
+      // SIGTERM: the server's own shutdown (live answers end stored, the pool closes).
+      if (server.process.exitCode === null) server.process.kill('SIGTERM')
+      await server.exited
+    },
+  }
+}
