@@ -30,6 +30,15 @@ const ANSWER_AS_TEXT = [
   'Mehr in der Leitlinie (https://example.org/leitlinie).',
 ].join('\n')
 
+/** Runs `act` and waits until the preference it changed is stored: a reload right after would cancel the save. */
+async function savingPreferences(page: Page, act: () => Promise<void>) {
+  const saved = page.waitForResponse(
+    (response) => response.url().includes('/app/preferences') && response.request().method() === 'POST',
+  )
+  await act()
+  expect((await saved).ok()).toBe(true)
+}
+
 async function shoot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`)
   await page.screenshot({ path })
@@ -237,7 +246,7 @@ test.describe('signed in', () => {
     const background = () => page.locator('html').evaluate((html) => getComputedStyle(html).backgroundColor)
     expect(await background()).toBe('rgb(255, 255, 255)')
     await openAccountMenu(page)
-    await page.getByRole('menuitemradio', { name: 'Dark' }).click()
+    await savingPreferences(page, () => page.getByRole('menuitemradio', { name: 'Dark' }).click())
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
     expect(await background()).toBe('rgb(2, 6, 23)')
     await page.keyboard.press('Escape')
@@ -256,14 +265,16 @@ test.describe('signed in', () => {
     // Light wins over a dark device, and "As on this device" follows the device again.
     await page.emulateMedia({ colorScheme: 'dark' })
     await openAccountMenu(page)
-    await page.getByRole('menuitemradio', { name: 'Light' }).click()
+    await savingPreferences(page, () => page.getByRole('menuitemradio', { name: 'Light' }).click())
     await page.keyboard.press('Escape')
     await reload(page)
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'light')
     expect(await background()).toBe('rgb(255, 255, 255)')
     await shoot(page, testInfo, 'theme-light-en')
     await openAccountMenu(page)
-    await page.getByRole('menuitemradio', { name: 'As on this device' }).click()
+    await savingPreferences(page, () =>
+      page.getByRole('menuitemradio', { name: 'As on this device' }).click(),
+    )
     await page.keyboard.press('Escape')
     await reload(page)
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'system')
