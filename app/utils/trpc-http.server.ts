@@ -75,8 +75,10 @@ async function admit(
   resHeaders: Headers,
 ) {
   const { credential, failure } = await readCredential(services.config, request)
-  if (!credential) return createContext({ services, requestId, identity: null, authFailure: failure, resHeaders })
-  const refused = () => createContext({ services, requestId, identity: null, ...refusalOf(credential), resHeaders })
+  if (!credential)
+    return createContext({ services, requestId, identity: null, authFailure: failure, resHeaders })
+  const refused = () =>
+    createContext({ services, requestId, identity: null, ...refusalOf(credential), resHeaders })
   let owner: CredentialOwner | undefined = services.credentialOwners.get(credential)
   let checked = false
   if (!owner) {

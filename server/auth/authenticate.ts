@@ -70,10 +70,7 @@ export async function withCredential<T>(
   work: (tx: Tx, identity: Identity) => Promise<T>,
 ): Promise<{ identity: Identity; value: T } | null> {
   const owners = services.credentialOwners
-  const result = await services.db.withAuthenticated(
-    (tx) => check(tx, services.config, credential),
-    work,
-  )
+  const result = await services.db.withAuthenticated((tx) => check(tx, services.config, credential), work)
   if (!result) {
     owners.forget(credential)
     return null
@@ -83,7 +80,10 @@ export async function withCredential<T>(
 }
 
 /** The credential checked on its own (begin, the check, commit), for callers with no work to join. */
-export async function resolveCredential(services: AppContext, credential: Credential): Promise<Identity | null> {
+export async function resolveCredential(
+  services: AppContext,
+  credential: Credential,
+): Promise<Identity | null> {
   const result = await withCredential(services, credential, async () => undefined)
   return result?.identity ?? null
 }

@@ -24,9 +24,8 @@ export type ParsedChatRequest = { kind: 'ask'; content: string } | { kind: 'rege
 
 /** The chat's body, for admitStreamRequest (./stream-admission.ts): a question, or regenerate. */
 export const chatRequestBody = {
-  schema: chatRequestSchema.transform(
-    (data): ParsedChatRequest =>
-      'content' in data ? { kind: 'ask', content: data.content } : { kind: 'regenerate' },
+  schema: chatRequestSchema.transform((data): ParsedChatRequest =>
+    'content' in data ? { kind: 'ask', content: data.content } : { kind: 'regenerate' },
   ),
   maxBytes: BODY_LIMITS.chat,
 }

@@ -85,6 +85,7 @@ async function checkAndStart(
       scope: { kind: 'conversation', id: exchange.conversationId },
       viewKey: exchange.assistantMessageId,
       messages: prompt.messages,
+      clinic: exchange.clinic,
     })
     return {
       ok: true as const,
