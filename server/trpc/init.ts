@@ -65,7 +65,7 @@ const databaseOutages = t.middleware(async ({ ctx, next }) => {
   return result
 })
 
-export const publicProcedure = t.procedure
+const anyCaller = t.procedure
   .use(databaseOutages)
   .meta({ kind: 'public' })
   .use(({ ctx, next }) => {
@@ -88,7 +88,18 @@ const requireIdentity = t.middleware(async ({ ctx, next }) => {
   return next({ ctx: { identity } })
 })
 
-export const authedProcedure = publicProcedure.meta({ kind: 'authed' }).use(requireIdentity)
+export const authedProcedure = anyCaller.meta({ kind: 'authed' }).use(requireIdentity)
+
+/**
+ * Anyone; a credential that came along is still checked (on its own: there is no transaction
+ * to join), so a refused one is a 401 here too and a good one gives the procedure its identity.
+ */
+export const publicProcedure = anyCaller.meta({ kind: 'public' }).use(async ({ ctx, next }) => {
+  if (ctx.identity || !ctx.credential) return next()
+  const identity = await resolveCredential(ctx.services, ctx.credential)
+  if (!identity) throw refusedCredential(ctx.credential)
+  return next({ ctx: { identity } })
+})
 
 /**
  * The procedure in one transaction under the caller's clinic, user and role. A request's
@@ -115,7 +126,7 @@ const inTenantTransaction = t.middleware(async ({ ctx, next }) => {
   return checked.value
 })
 
-export const tenantProcedure = publicProcedure.meta({ kind: 'tenant' }).use(inTenantTransaction)
+export const tenantProcedure = anyCaller.meta({ kind: 'tenant' }).use(inTenantTransaction)
 
 export function requireRole(role: Identity['role']) {
   return t.middleware(({ ctx, next }) => {
