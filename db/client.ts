@@ -42,6 +42,18 @@ export interface StatementRunner {
 export interface Database {
   withTenant<T>(context: TenantContext, work: (tx: Tx) => Promise<T>): Promise<T>
   /**
+   * A request's credential check and its work in one transaction: `authenticate` runs first and
+   * must be one of the credential functions (clinai_authenticate_session/_token), which set the
+   * clinic, user and role themselves, under RLS, in the same round trip as the lookup. When it
+   * returns null (a refused credential: nothing written, no clinic left set) `work` does not run
+   * and the result is null. Without the settings RLS shows no row, so a check that forgets
+   * them fails closed.
+   */
+  withAuthenticated<A, T>(
+    authenticate: (tx: Tx) => Promise<A | null>,
+    work: (tx: Tx, who: A) => Promise<T>,
+  ): Promise<{ who: A; value: T } | null>
+  /**
    * Drizzle on the app role with no clinic set, for what has no tenant data: the
    * rate-limit counters and the reviewed SECURITY DEFINER functions that answer
    * identifiers only. RLS shows it no row of any tenant table.
@@ -168,6 +180,15 @@ export function createDatabase(client: postgres.Sql): Database {
                      set_config('app.role', ${role}, true)`,
           )
           return work(tx)
+        }),
+      )
+    },
+    async withAuthenticated(authenticate, work) {
+      return traced(target, 'transaction', () =>
+        db.transaction(async (tx) => {
+          const who = await authenticate(tx)
+          if (who === null) return null
+          return { who, value: await work(tx, who) }
         }),
       )
     },

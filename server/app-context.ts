@@ -1,6 +1,7 @@
 // What a request handler may use, built once at start by server/main.ts and
 // handed to Remix loaders and actions as their load context.
 import type { Database } from '#db/client.ts'
+import { CredentialOwners } from './auth/authenticate.ts'
 import { createAuth, type AuthServices } from './auth/index.ts'
 import type { Config } from './config/env.ts'
 import { createLlm, type Llm } from './llm/client.ts'
@@ -23,6 +24,8 @@ export interface AppContext {
   db: Database
   logger: Logger
   auth: AuthServices
+  /** Whose session or token a credential is, as last checked here: which rate limit to take first. */
+  credentialOwners: CredentialOwners
   llm: Llm
   chatRateLimiter: ChatRateLimiter
   /** The typed API's limits: per person (all credentials) and per personal access token. */
@@ -48,6 +51,7 @@ export function createAppContext(config: Config, db: Database, logger: Logger): 
     db,
     logger,
     auth: createAuth(config),
+    credentialOwners: new CredentialOwners(),
     llm: createLlm(config.llm),
     chatRateLimiter: createChatRateLimiter(config.chat.rateLimitPerMinute, db),
     generations: new LiveGenerations(),

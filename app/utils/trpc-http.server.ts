@@ -2,8 +2,13 @@
 import type { AppLoadContext } from '@remix-run/node'
 import { TRPCError } from '@trpc/server'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
-import { authenticateRequest } from '#server/auth/authenticate.ts'
-import type { Identity } from '#server/auth/identity.ts'
+import {
+  readCredential,
+  refusal,
+  resolveCredential,
+  type Credential,
+  type CredentialOwner,
+} from '#server/auth/authenticate.ts'
 import type { AppContext } from '#server/app-context.ts'
 import { createContext } from '#server/trpc/context.ts'
 import { asDatabaseOutage } from '#server/trpc/errors.ts'
@@ -26,9 +31,7 @@ export function handleTrpcRequest(request: Request, context: AppLoadContext): Pr
         info.calls.map((call) => call.path),
       )
       try {
-        const { identity, failure } = await authenticateRequest(services, request)
-        if (identity) await takeApiRateLimit(services, identity, Math.max(1, info.calls.length), resHeaders)
-        return createContext({ services, requestId, identity, authFailure: failure, resHeaders })
+        return await admit(services, requestId, request, Math.max(1, info.calls.length), resHeaders)
       } catch (error) {
         // The session or the limits could not be read: 503 database_unavailable, not a 500.
         throw asDatabaseOutage(error, resHeaders)
@@ -57,24 +60,60 @@ function nameRequest(method: string, paths: string[]) {
 }
 
 /**
+ * The request's context: its credential, read without a round trip, and the API rate limit
+ * taken for its person. The credential itself is checked by each procedure as the first
+ * statement of its transaction (server/trpc/init.ts); here its person is known from the last
+ * check in this process, or, for a credential not seen yet, from a check of its own. A
+ * refusal (429) is only sent once the credential is known good, so a revoked or expired one
+ * still gets its 401.
+ */
+async function admit(
+  services: AppContext,
+  requestId: string,
+  request: Request,
+  calls: number,
+  resHeaders: Headers,
+) {
+  const { credential, failure } = await readCredential(services.config, request)
+  if (!credential)
+    return createContext({ services, requestId, identity: null, authFailure: failure, resHeaders })
+  const refused = () =>
+    createContext({ services, requestId, identity: null, ...refusalOf(credential), resHeaders })
+  let owner: CredentialOwner | undefined = services.credentialOwners.get(credential)
+  let checked = false
+  if (!owner) {
+    owner = (await resolveCredential(services, credential)) ?? undefined
+    if (!owner) return refused()
+    checked = true
+  }
+  const limited = await takeApiRateLimit(services, credential, owner, calls)
+  if (limited) {
+    if (!checked && !(await resolveCredential(services, credential))) return refused()
+    resHeaders.set('retry-after', String(limited.retryAfterSeconds))
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'rate_limited' })
+  }
+  return createContext({ services, requestId, identity: null, credential, resHeaders })
+}
+
+function refusalOf(credential: Credential) {
+  return { authFailure: refusal(credential).failure }
+}
+
+/**
  * Every call of a batch counts: for a script against its token first (a refused token
  * spends none of its person's room), then against the person, whatever the credential.
  */
 async function takeApiRateLimit(
   services: AppContext,
-  identity: Identity,
+  credential: Credential,
+  owner: CredentialOwner,
   calls: number,
-  resHeaders: Headers,
-) {
+): Promise<{ retryAfterSeconds: number } | null> {
   const { person, token } = services.apiRateLimiters
-  const refuse = (retryAfterSeconds: number) => {
-    resHeaders.set('retry-after', String(retryAfterSeconds))
-    return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'rate_limited' })
+  if (credential.via === 'token') {
+    const decision = await token.take(`${owner.tenantId}:${owner.credentialId}`, calls)
+    if (!decision.allowed) return decision
   }
-  if (identity.via === 'token') {
-    const decision = await token.take(`${identity.tenantId}:${identity.credentialId}`, calls)
-    if (!decision.allowed) throw refuse(decision.retryAfterSeconds)
-  }
-  const decision = await person.take(`${identity.tenantId}:${identity.userId}`, calls)
-  if (!decision.allowed) throw refuse(decision.retryAfterSeconds)
+  const decision = await person.take(`${owner.tenantId}:${owner.userId}`, calls)
+  return decision.allowed ? null : decision
 }

@@ -2,10 +2,10 @@
 // the clinic id and a random secret, signed with SESSION_SECRET; the database
 // keeps only the secret's hash. Idle and absolute lifetimes are both enforced.
 import { createCookie } from '@remix-run/node'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Database, Tx } from '#db/client.ts'
-import { sessions, users } from '#db/schema/index.ts'
+import type { Tx } from '#db/client.ts'
+import { sessions } from '#db/schema/index.ts'
 import type { Config } from '#server/config/env.ts'
 import type { Identity } from './identity.ts'
 import { hashSecret, randomSecret } from './secrets.ts'
@@ -62,50 +62,27 @@ export async function readSessionCookie(
   return { tenantId: parsed.data.t, sessionId: hashSecret(parsed.data.s) }
 }
 
-/** The identity behind a live session of an active user, or null. */
-export async function resolveSession(
-  db: Database,
-  config: Config,
-  ref: SessionRef,
-): Promise<Identity | null> {
-  return db.withTenant({ tenantId: ref.tenantId, userId: null, role: 'system' }, async (tx) => {
-    const [row] = await tx
-      .select({
-        userId: sessions.userId,
-        lastSeenAt: sessions.lastSeenAt,
-        expiresAt: sessions.expiresAt,
-        role: users.role,
-        status: users.status,
-      })
-      .from(sessions)
-      .innerJoin(users, and(eq(users.tenantId, sessions.tenantId), eq(users.id, sessions.userId)))
-      .where(
-        and(eq(sessions.tenantId, ref.tenantId), eq(sessions.id, ref.sessionId), isNull(sessions.revokedAt)),
-      )
-    if (!row) return null
-    const now = Date.now()
-    const idleLimit = config.session.idleMinutes * 60_000
-    if (
-      row.status !== 'active' ||
-      now >= row.expiresAt.getTime() ||
-      now - row.lastSeenAt.getTime() > idleLimit
-    ) {
-      return null
-    }
-    if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-      await tx
-        .update(sessions)
-        .set({ lastSeenAt: new Date(now) })
-        .where(and(eq(sessions.tenantId, ref.tenantId), eq(sessions.id, ref.sessionId)))
-    }
-    return {
-      tenantId: ref.tenantId,
-      userId: row.userId,
-      role: row.role,
-      via: 'session',
-      credentialId: ref.sessionId,
-    }
-  })
+/**
+ * Inside the request's transaction, as its first statement: the identity behind a live session
+ * of an active user, or null. clinai_authenticate_session (migration authenticate_in_transaction)
+ * sets the cookie's clinic, reads the session and its person under RLS, refuses a revoked,
+ * expired, idle or disabled one, touches last_seen_at at most once a minute and sets the person
+ * and role for the rest of the transaction: one round trip. The times are this process's clock,
+ * as the session's own times are.
+ */
+export async function checkSession(tx: Tx, config: Config, ref: SessionRef): Promise<Identity | null> {
+  const rows = await tx.execute<{ person_id: string; person_role: Identity['role'] }>(
+    sql`select person_id, person_role from clinai_authenticate_session(${ref.tenantId}::uuid, ${ref.sessionId}::text, ${new Date().toISOString()}::timestamptz, ${config.session.idleMinutes * 60_000}::bigint, ${TOUCH_EVERY_MS}::bigint)`,
+  )
+  const row = rows[0]
+  if (!row) return null
+  return {
+    tenantId: ref.tenantId,
+    userId: row.person_id,
+    role: row.person_role,
+    via: 'session',
+    credentialId: ref.sessionId,
+  }
 }
 
 export async function revokeSession(tx: Tx, ref: SessionRef): Promise<void> {

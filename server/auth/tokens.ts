@@ -2,9 +2,8 @@
 // The prefix makes a leaked token easy to recognise (and to scan for); the
 // clinic id lets the lookup run inside withTenant like everything else; only
 // the secret's hash is stored.
-import { and, eq, isNull } from 'drizzle-orm'
-import { tenantContextSchema, type Database } from '#db/client.ts'
-import { apiTokens, users } from '#db/schema/index.ts'
+import { sql } from 'drizzle-orm'
+import { tenantContextSchema, type Tx } from '#db/client.ts'
 import type { Identity } from './identity.ts'
 import { hashSecret, randomSecret } from './secrets.ts'
 
@@ -24,7 +23,12 @@ export function generateToken(tenantId: string): NewTokenSecret {
   return { token, secretHash: hashSecret(secret), displayPrefix: `${TOKEN_PREFIX}…${secret.slice(-4)}` }
 }
 
-export function parseToken(token: string): { tenantId: string; secretHash: string } | null {
+export interface ParsedToken {
+  tenantId: string
+  secretHash: string
+}
+
+export function parseToken(token: string): ParsedToken | null {
   const match = TOKEN_PATTERN.exec(token)
   if (!match) return null
   const hex = match[1]!
@@ -34,44 +38,23 @@ export function parseToken(token: string): { tenantId: string; secretHash: strin
   return { tenantId, secretHash: hashSecret(match[2]!) }
 }
 
-/** The identity behind a live token of an active user, or null (unknown, revoked, expired, disabled). */
-export async function resolveToken(db: Database, token: string): Promise<Identity | null> {
-  const parsed = parseToken(token)
-  if (!parsed) return null
-  return db.withTenant({ tenantId: parsed.tenantId, userId: null, role: 'system' }, async (tx) => {
-    const [row] = await tx
-      .select({
-        id: apiTokens.id,
-        userId: apiTokens.userId,
-        expiresAt: apiTokens.expiresAt,
-        lastUsedAt: apiTokens.lastUsedAt,
-        role: users.role,
-        status: users.status,
-      })
-      .from(apiTokens)
-      .innerJoin(users, and(eq(users.tenantId, apiTokens.tenantId), eq(users.id, apiTokens.userId)))
-      .where(
-        and(
-          eq(apiTokens.tenantId, parsed.tenantId),
-          eq(apiTokens.secretHash, parsed.secretHash),
-          isNull(apiTokens.revokedAt),
-        ),
-      )
-    if (!row || row.status !== 'active') return null
-    const now = Date.now()
-    if (row.expiresAt && row.expiresAt.getTime() <= now) return null
-    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-      await tx
-        .update(apiTokens)
-        .set({ lastUsedAt: new Date(now) })
-        .where(and(eq(apiTokens.tenantId, parsed.tenantId), eq(apiTokens.id, row.id)))
-    }
-    return {
-      tenantId: parsed.tenantId,
-      userId: row.userId,
-      role: row.role,
-      via: 'token',
-      credentialId: row.id,
-    }
-  })
+/**
+ * Inside the request's transaction, as its first statement: the identity behind a live token of
+ * an active user, or null (unknown, revoked, expired, disabled). clinai_authenticate_token sets
+ * the token's clinic, reads it under RLS, touches last_used_at at most once a minute and sets the
+ * person and role for the rest of the transaction: one round trip.
+ */
+export async function checkToken(tx: Tx, token: ParsedToken): Promise<Identity | null> {
+  const rows = await tx.execute<{ token_id: string; person_id: string; person_role: Identity['role'] }>(
+    sql`select token_id, person_id, person_role from clinai_authenticate_token(${token.tenantId}::uuid, ${token.secretHash}::text, ${new Date().toISOString()}::timestamptz, ${TOUCH_EVERY_MS}::bigint)`,
+  )
+  const row = rows[0]
+  if (!row) return null
+  return {
+    tenantId: token.tenantId,
+    userId: row.person_id,
+    role: row.person_role,
+    via: 'token',
+    credentialId: row.token_id,
+  }
 }

@@ -1,10 +1,8 @@
-// Reading and checking a chat request, and the JSON refusals sent before any model
-// call. Codes only (server/contract/codes.ts): the browser words them.
+// The chat request's body, and the JSON refusals sent before any model call. Codes only (server/contract/codes.ts): the browser words them.
 import { z } from 'zod'
 import { isDatabaseUnavailable } from '#db/client.ts'
 import { recordRefusal } from '#server/telemetry/metrics.ts'
 import type { ChatInputProblem, ChatRefusalCode } from '#server/contract/codes.ts'
-import { isChatInputProblem } from '#server/contract/codes.ts'
 import { BODY_LIMITS } from '#server/http/request-body.ts'
 import { MAX_CHAT_INPUT_CHARS, type ChatRefusal } from './events.ts'
 
@@ -24,54 +22,12 @@ const chatRequestSchema = z.union([
 
 export type ParsedChatRequest = { kind: 'ask'; content: string } | { kind: 'regenerate' }
 
-/** The request's question (or regenerate), or what was wrong with it. */
-export async function readChatRequest(
-  request: Request,
-): Promise<{ ok: true; value: ParsedChatRequest } | { ok: false; problem: ChatInputProblem }> {
-  const body = await readJson(request)
-  if (!body.ok) return body
-  const parsed = chatRequestSchema.safeParse(body.value)
-  if (!parsed.success) {
-    const problem = parsed.error.issues
-      .map((issue) => issue.message)
-      .find((message): message is ChatInputProblem => isChatInputProblem(message))
-    return { ok: false, problem: problem ?? 'invalid_shape' }
-  }
-  return {
-    ok: true,
-    value: 'content' in parsed.data ? { kind: 'ask', content: parsed.data.content } : { kind: 'regenerate' },
-  }
-}
-
-async function readJson(
-  request: Request,
-): Promise<{ ok: true; value: unknown } | { ok: false; problem: ChatInputProblem }> {
-  const type = request.headers.get('content-type') ?? ''
-  if (!/^application\/json\b/i.test(type)) return { ok: false, problem: 'unsupported_media_type' }
-  // The front door has read the body within BODY_LIMITS.chat already; this holds for any other caller too.
-  const length = Number(request.headers.get('content-length') ?? 0)
-  if (length > BODY_LIMITS.chat) return { ok: false, problem: 'body_too_large' }
-  const chunks: Uint8Array[] = []
-  let received = 0
-  const reader = request.body?.getReader()
-  try {
-    for (let next = await reader?.read(); next && !next.done; next = await reader!.read()) {
-      received += next.value.byteLength
-      if (received > BODY_LIMITS.chat) {
-        await reader!.cancel()
-        return { ok: false, problem: 'body_too_large' }
-      }
-      chunks.push(next.value)
-    }
-  } catch {
-    return { ok: false, problem: 'body_unreadable' }
-  }
-  const text = new TextDecoder().decode(Buffer.concat(chunks))
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown }
-  } catch {
-    return { ok: false, problem: 'invalid_json' }
-  }
+/** The chat's body, for admitStreamRequest (./stream-admission.ts): a question, or regenerate. */
+export const chatRequestBody = {
+  schema: chatRequestSchema.transform((data): ParsedChatRequest =>
+    'content' in data ? { kind: 'ask', content: data.content } : { kind: 'regenerate' },
+  ),
+  maxBytes: BODY_LIMITS.chat,
 }
 
 /** A refusal before anything was stored: `{"error":{"code","message"}}` with the code twice. */

@@ -8,9 +8,7 @@
 // Before the prompt leaves, patient details in it are replaced by the conversation's
 // placeholders (services/pseudonymise); the answer's placeholders are restored as it
 // streams, so the clinician reads and keeps the details the model never saw.
-import { z } from 'zod'
 import type { Tx } from '#db/client.ts'
-import { authenticateRequest } from '#server/auth/authenticate.ts'
 import type { Identity } from '#server/auth/identity.ts'
 import { buildPrompt, estimatePromptTokens } from '#server/llm/prompt.ts'
 import type { PromptMessage } from '#server/llm/client.ts'
@@ -28,7 +26,8 @@ import {
   type OutputRestorer,
 } from '#server/services/generation/generation.ts'
 import { protectPrompt, restorerFor } from '#server/services/pseudonymise/store.ts'
-import { readChatRequest, refuse, refusingWhenDatabaseUnavailable } from './chat-request.ts'
+import { chatRequestBody, refuse, refusingWhenDatabaseUnavailable } from './chat-request.ts'
+import { admitStreamRequest, inAdmittedTransaction } from './stream-admission.ts'
 import { createEventStream } from './event-stream.ts'
 import type { ChatEvent } from './events.ts'
 
@@ -60,29 +59,16 @@ async function checkAndStart(
   requestId: string,
   clientGone: AbortSignal,
 ): Promise<Response> {
-  if (request.method !== 'POST') {
-    return refuse(405, 'invalid_input', { reason: 'method_not_allowed', headers: { allow: 'POST' } })
-  }
-  const { identity, failure } = await authenticateRequest(services, request)
-  if (!identity) {
-    return refuse(401, 'unauthenticated', { headers: failure ? { 'www-authenticate': 'Bearer' } : {} })
-  }
-  if (!conversationId || !z.uuid().safeParse(conversationId).success) return refuse(404, 'not_found')
-  const input = await readChatRequest(request)
-  if (!input.ok) return refuse(400, 'invalid_input', { reason: input.problem })
-  const decision = await services.chatRateLimiter.take(identity.tenantId, identity.userId)
-  if (!decision.allowed) {
-    return refuse(429, 'rate_limited', {
-      headers: { 'retry-after': String(decision.retryAfterSeconds) },
-      retryAfterSeconds: decision.retryAfterSeconds,
-    })
-  }
+  const admitted = await admitStreamRequest(services, request, conversationId, chatRequestBody)
+  if (!admitted.ok) return admitted.response
+  const { admission } = admitted
 
-  const owner = { tenantId: identity.tenantId, userId: identity.userId }
-  const started = await services.db.withTenant({ ...owner, role: identity.role }, async (tx) => {
+  // The credential's check is this transaction's first statement.
+  const started = await inAdmittedTransaction(services, admission, async (tx, identity) => {
+    const owner = { tenantId: identity.tenantId, userId: identity.userId }
     const begun = await startExchange(tx, owner, {
-      conversationId,
-      request: input.value,
+      conversationId: admission.id,
+      request: admission.body,
       defaultDeployment: services.llm.defaultDeployment,
       deployments: services.config.llm.deployments,
     })
@@ -99,6 +85,7 @@ async function checkAndStart(
       scope: { kind: 'conversation', id: exchange.conversationId },
       viewKey: exchange.assistantMessageId,
       messages: prompt.messages,
+      clinic: exchange.clinic,
     })
     return {
       ok: true as const,
@@ -108,8 +95,10 @@ async function checkAndStart(
       mapped: guarded.mapped,
     }
   })
-  if (!started.ok) return refuse(REFUSAL_STATUS[started.refusal], started.refusal)
-  return streamAnswer(services, clientGone, identity, started, requestId)
+  if (!started.ok) return started.response
+  const { identity, value: prepared } = started
+  if (!prepared.ok) return refuse(REFUSAL_STATUS[prepared.refusal], prepared.refusal)
+  return streamAnswer(services, clientGone, identity, prepared, requestId)
 }
 
 interface PreparedAnswer {

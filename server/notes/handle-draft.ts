@@ -6,10 +6,10 @@
 // reference among them), and the section's placeholders are restored as it streams.
 import { z } from 'zod'
 import type { Tx } from '#db/client.ts'
-import { authenticateRequest } from '#server/auth/authenticate.ts'
 import type { Identity } from '#server/auth/identity.ts'
 import { refuse as refuseChat, refusingWhenDatabaseUnavailable } from '#server/chat/chat-request.ts'
 import { createEventStream } from '#server/chat/event-stream.ts'
+import { admitStreamRequest, inAdmittedTransaction } from '#server/chat/stream-admission.ts'
 import type { ChatInputProblem, DraftRefusalCode } from '#server/contract/codes.ts'
 import type { AppContext } from '#server/app-context.ts'
 import {
@@ -25,7 +25,6 @@ import { protectPrompt, restorerFor } from '#server/services/pseudonymise/store.
 import { estimatePromptTokens } from '#server/llm/prompt.ts'
 import type { DraftEvent } from './events.ts'
 
-const MAX_BODY_BYTES = 4 * 1024
 const REFUSAL_STATUS: Record<DraftRefusal, number> = {
   not_found: 404,
   note_signed: 409,
@@ -34,7 +33,12 @@ const REFUSAL_STATUS: Record<DraftRefusal, number> = {
   user_budget_exhausted: 409,
   nothing_to_draft: 409,
 }
-const draftRequestSchema = z.strictObject({ sectionId: z.uuid().optional() })
+/** `{}` (every planned section) or `{ sectionId }`; an empty body is `{}`. */
+const draftRequestBody = {
+  schema: z.strictObject({ sectionId: z.uuid().optional() }),
+  maxBytes: 4 * 1024,
+  whenEmpty: {},
+}
 
 // The chat's refusal shape and headers, with the draft's codes.
 const refuse = (
@@ -64,56 +68,25 @@ async function checkAndDraft(
   requestId: string,
   clientGone: AbortSignal,
 ): Promise<Response> {
-  if (request.method !== 'POST') {
-    return refuse(405, 'invalid_input', { reason: 'method_not_allowed', headers: { allow: 'POST' } })
-  }
-  const { identity, failure } = await authenticateRequest(services, request)
-  if (!identity) {
-    return refuse(401, 'unauthenticated', { headers: failure ? { 'www-authenticate': 'Bearer' } : {} })
-  }
-  if (!noteId || !z.uuid().safeParse(noteId).success) return refuse(404, 'not_found')
-  const input = await readDraftRequest(request)
-  if (!input.ok) return refuse(400, 'invalid_input', { reason: input.problem })
-  const decision = await services.chatRateLimiter.take(identity.tenantId, identity.userId)
-  if (!decision.allowed) {
-    return refuse(429, 'rate_limited', {
-      headers: { 'retry-after': String(decision.retryAfterSeconds) },
-      retryAfterSeconds: decision.retryAfterSeconds,
-    })
-  }
-  const owner = { tenantId: identity.tenantId, userId: identity.userId }
-  const planned = await services.db.withTenant({ ...owner, role: identity.role }, (tx) =>
-    planDraft(tx, owner, {
-      noteId,
-      sectionId: input.value.sectionId,
-      defaultDeployment: services.llm.defaultDeployment,
-    }),
+  const admitted = await admitStreamRequest(services, request, noteId, draftRequestBody)
+  if (!admitted.ok) return admitted.response
+  const { admission } = admitted
+  // The credential's check is this transaction's first statement.
+  const planned = await inAdmittedTransaction(services, admission, (tx, identity) =>
+    planDraft(
+      tx,
+      { tenantId: identity.tenantId, userId: identity.userId },
+      {
+        noteId: admission.id,
+        sectionId: admission.body.sectionId,
+        defaultDeployment: services.llm.defaultDeployment,
+      },
+    ),
   )
-  if (!planned.ok) return refuse(REFUSAL_STATUS[planned.refusal], planned.refusal)
-  return streamDraft(services, clientGone, identity, planned.plan, requestId)
-}
-
-async function readDraftRequest(
-  request: Request,
-): Promise<{ ok: true; value: { sectionId?: string } } | { ok: false; problem: ChatInputProblem }> {
-  const type = request.headers.get('content-type') ?? ''
-  if (!/^application\/json\b/i.test(type)) return { ok: false, problem: 'unsupported_media_type' }
-  let text: string
-  try {
-    const body = await request.arrayBuffer()
-    if (body.byteLength > MAX_BODY_BYTES) return { ok: false, problem: 'body_too_large' }
-    text = new TextDecoder().decode(body)
-  } catch {
-    return { ok: false, problem: 'body_unreadable' }
-  }
-  let json: unknown
-  try {
-    json = text.trim() === '' ? {} : JSON.parse(text)
-  } catch {
-    return { ok: false, problem: 'invalid_json' }
-  }
-  const parsed = draftRequestSchema.safeParse(json)
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problem: 'invalid_shape' }
+  if (!planned.ok) return planned.response
+  const { identity, value: plan } = planned
+  if (!plan.ok) return refuse(REFUSAL_STATUS[plan.refusal], plan.refusal)
+  return streamDraft(services, clientGone, identity, plan.plan, requestId)
 }
 
 function streamDraft(

@@ -1,11 +1,12 @@
 // One place builds every procedure kind:
 //   publicProcedure  anyone
 //   authedProcedure  a signed-in person or a personal access token (who)
-//   tenantProcedure  + ctx.tx, a transaction inside withTenant (where)
+//   tenantProcedure  + ctx.tx, one transaction that checks the credential first (who, where)
 //   adminProcedure   + the caller is an admin of their clinic (what)
 import { initTRPC } from '@trpc/server'
 import { z } from 'zod'
 import type { Tx } from '#db/client.ts'
+import { refusal, resolveCredential, withCredential, type Credential } from '#server/auth/authenticate.ts'
 import type { Identity } from '#server/auth/identity.ts'
 import { fieldErrorsOf } from '#server/contract/validation.ts'
 import { apiError, apiErrorCode, asDatabaseOutage } from './errors.ts'
@@ -64,7 +65,7 @@ const databaseOutages = t.middleware(async ({ ctx, next }) => {
   return result
 })
 
-export const publicProcedure = t.procedure
+const anyCaller = t.procedure
   .use(databaseOutages)
   .meta({ kind: 'public' })
   .use(({ ctx, next }) => {
@@ -73,28 +74,59 @@ export const publicProcedure = t.procedure
     return next()
   })
 
-const requireIdentity = t.middleware(({ ctx, next }) => {
-  if (!ctx.identity) throw apiError('unauthenticated')
-  return next({ ctx: { identity: ctx.identity as Identity } })
+/** A credential refused when a procedure checked it: the 401 its kind had before the check moved here. */
+function refusedCredential(credential: Credential) {
+  return apiError(refusal(credential).failure ? 'credentials_refused' : 'unauthenticated')
+}
+
+const requireIdentity = t.middleware(async ({ ctx, next }) => {
+  if (ctx.identity) return next({ ctx: { identity: ctx.identity } })
+  if (!ctx.credential) throw apiError('unauthenticated')
+  // No transaction to join: the credential is checked on its own.
+  const identity = await resolveCredential(ctx.services, ctx.credential)
+  if (!identity) throw refusedCredential(ctx.credential)
+  return next({ ctx: { identity } })
 })
 
-export const authedProcedure = publicProcedure.meta({ kind: 'authed' }).use(requireIdentity)
+export const authedProcedure = anyCaller.meta({ kind: 'authed' }).use(requireIdentity)
 
+/**
+ * Anyone; a credential that came along is still checked (on its own: there is no transaction
+ * to join), so a refused one is a 401 here too and a good one gives the procedure its identity.
+ */
+export const publicProcedure = anyCaller.meta({ kind: 'public' }).use(async ({ ctx, next }) => {
+  if (ctx.identity || !ctx.credential) return next()
+  const identity = await resolveCredential(ctx.services, ctx.credential)
+  if (!identity) throw refusedCredential(ctx.credential)
+  return next({ ctx: { identity } })
+})
+
+/**
+ * The procedure in one transaction under the caller's clinic, user and role. A request's
+ * credential is checked as that transaction's first statement (which also sets the clinic and
+ * the person), so a call is one transaction, its authentication included.
+ */
 const inTenantTransaction = t.middleware(async ({ ctx, next }) => {
-  const identity = ctx.identity as Identity
-  const result = await ctx.services.db.withTenant(
-    { tenantId: identity.tenantId, userId: identity.userId, role: identity.role },
-    async (tx) => {
-      const inner = await next({ ctx: { tx: tx as Tx } })
-      // next() reports failure as a value; throwing here rolls the transaction back.
-      if (!inner.ok) throw inner.error
-      return inner
-    },
-  )
-  return result
+  const run = async (tx: Tx, identity: Identity) => {
+    const inner = await next({ ctx: { tx: tx as Tx, identity } })
+    // next() reports failure as a value; throwing here rolls the transaction back.
+    if (!inner.ok) throw inner.error
+    return inner
+  }
+  if (ctx.identity) {
+    const identity = ctx.identity
+    return ctx.services.db.withTenant(
+      { tenantId: identity.tenantId, userId: identity.userId, role: identity.role },
+      (tx) => run(tx, identity),
+    )
+  }
+  if (!ctx.credential) throw apiError('unauthenticated')
+  const checked = await withCredential(ctx.services, ctx.credential, run)
+  if (!checked) throw refusedCredential(ctx.credential)
+  return checked.value
 })
 
-export const tenantProcedure = authedProcedure.meta({ kind: 'tenant' }).use(inTenantTransaction)
+export const tenantProcedure = anyCaller.meta({ kind: 'tenant' }).use(inTenantTransaction)
 
 export function requireRole(role: Identity['role']) {
   return t.middleware(({ ctx, next }) => {

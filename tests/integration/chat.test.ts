@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from '#tests/support/database.t
 import { seedTwoClinics, type FixtureUser, type TwoClinics } from '#tests/support/fixtures.ts'
 import { collectGarbage } from '#tests/support/gc.ts'
 import { sessionCookieFor } from '#tests/support/sessions.ts'
+import { trpcCall } from '#tests/support/trpc-http.ts'
 
 const spans = new InMemorySpanExporter()
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }))
@@ -453,6 +454,53 @@ describe('refusals happen before any model call and store nothing', () => {
     })
     expect(badToken.status).toBe(401)
     expect(await messagesOf(conversationId)).toEqual([])
+  })
+
+  it('a session revoked after it was used: 401 whatever else is wrong, on the chat and the API alike', async () => {
+    // Used once, so this process remembers whose session it is (for the rate limit's key); the
+    // credential is still checked on every request.
+    const conversationId = await newConversation(fixture.a1)
+    const headers = await headersFor(fixture.a1)
+    const send = (body: string, id = conversationId) =>
+      fetch(`${app.url}/api/chat/${id}`, { method: 'POST', headers, body })
+    const used = await send(JSON.stringify({ content: 'Eine erste Frage.' }))
+    expect(used.status).toBe(200)
+    await used.text()
+    await waitForTerminal(conversationId)
+    const listed = await trpcCall(
+      app.url,
+      'query',
+      'conversations.list',
+      { limit: 5 },
+      { cookie: headers.cookie },
+    )
+    expect(listed.status).toBe(200)
+
+    // Every live session of theirs (the other tests sign in anew each time).
+    const [session] = await owner<Array<{ id: string }>>`
+      update sessions set revoked_at = now()
+       where tenant_id = ${fixture.a1.tenantId} and user_id = ${fixture.a1.userId} and revoked_at is null
+      returning id`
+    expect(session).toBeDefined()
+    const refusals: Array<[string, string]> = [
+      [JSON.stringify({ content: 'Eine zweite Frage.' }), conversationId],
+      ['{not json', conversationId],
+      [JSON.stringify({ content: 'Eine zweite Frage.' }), 'not-a-uuid'],
+    ]
+    for (const [body, id] of refusals) {
+      const response = await send(body, id)
+      expect(response.status, body).toBe(401)
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unauthenticated')
+    }
+    const api = await trpcCall(
+      app.url,
+      'query',
+      'conversations.list',
+      { limit: 5 },
+      { cookie: headers.cookie },
+    )
+    expect(api.status).toBe(401)
+    expect(await messagesOf(conversationId)).toHaveLength(2)
   })
 })
 

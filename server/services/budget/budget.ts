@@ -17,19 +17,41 @@ const inThisMonth = and(
 )
 const tokens = sql`${usage.promptTokens} + ${usage.completionTokens}`
 
+/** The clinic's settings a generation starts with, read by the budget check's own statement. */
+export interface GenerationSettings {
+  modelDeployment: string | null
+  systemPrompt: string | null
+  pseudonymise: boolean
+  neverSendTerms: string[]
+}
+
 /**
  * Whether a new answer may start: the clinic's budget left this month, and the person's own
- * cap (when the clinic sets one) not used up. One statement, since every chat request and
- * note section asks it before calling the model.
+ * cap (when the clinic sets one) not used up; with the clinic's model and prompt settings from
+ * the same row. One statement, since every chat request and note section asks it before
+ * calling the model.
  */
-export async function budgetRefusal(
+export async function checkBudget(
   tx: Tx,
   caller: Caller,
-): Promise<'budget_exhausted' | 'user_budget_exhausted' | null> {
+): Promise<{
+  refusal: 'budget_exhausted' | 'user_budget_exhausted' | null
+  settings: GenerationSettings | null
+}> {
   // Columns qualified by hand: Drizzle renders them unqualified inside a select-list fragment.
-  const [row] = await tx.execute<{ budget: number; cap: number | null; clinic: string; mine: string }>(sql`
+  const [row] = await tx.execute<{
+    budget: number
+    cap: number | null
+    clinic: string
+    mine: string
+    model_deployment: string | null
+    system_prompt: string | null
+    pseudonymise: boolean
+    never_send_terms: string[]
+  }>(sql`
     select t."monthly_token_budget" as budget, t."user_monthly_token_cap" as cap,
-           coalesce(m.clinic, 0)::text as clinic, coalesce(m.mine, 0)::text as mine
+           coalesce(m.clinic, 0)::text as clinic, coalesce(m.mine, 0)::text as mine,
+           t."model_deployment", t."system_prompt", t."pseudonymise", t."never_send_terms"
       from "tenants" t
       left join lateral (
         select sum(u."prompt_tokens" + u."completion_tokens") as clinic,
@@ -39,9 +61,24 @@ export async function budgetRefusal(
            and u."day" >= ${monthStart} and u."day" < (${monthStart} + interval '1 month')::date
       ) m on true
      where t."id" = ${caller.tenantId}`)
-  if (!row || row.budget - Number(row.clinic) <= 0) return 'budget_exhausted'
-  if (row.cap !== null && Number(row.mine) >= row.cap) return 'user_budget_exhausted'
-  return null
+  if (!row) return { refusal: 'budget_exhausted', settings: null }
+  const settings: GenerationSettings = {
+    modelDeployment: row.model_deployment,
+    systemPrompt: row.system_prompt,
+    pseudonymise: row.pseudonymise,
+    neverSendTerms: row.never_send_terms,
+  }
+  if (row.budget - Number(row.clinic) <= 0) return { refusal: 'budget_exhausted', settings }
+  if (row.cap !== null && Number(row.mine) >= row.cap) return { refusal: 'user_budget_exhausted', settings }
+  return { refusal: null, settings }
+}
+
+/** checkBudget's refusal alone. */
+export async function budgetRefusal(
+  tx: Tx,
+  caller: Caller,
+): Promise<'budget_exhausted' | 'user_budget_exhausted' | null> {
+  return (await checkBudget(tx, caller)).refusal
 }
 
 /**

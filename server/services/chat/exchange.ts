@@ -4,12 +4,12 @@
 // same transaction that ends it.
 import { and, desc, eq, ne, sql } from 'drizzle-orm'
 import type { Tx } from '#db/client.ts'
-import { conversations, messages, tenants, usage } from '#db/schema/index.ts'
+import { conversations, messages, usage } from '#db/schema/index.ts'
 import type { PromptMessage } from '#server/llm/client.ts'
 import type { Ending, TokenUsage } from '#server/services/generation/generation.ts'
 import { DEFAULT_TITLE, ownConversation } from '#server/services/conversations/conversations.ts'
 import type { Caller } from '#server/services/caller.ts'
-import { budgetRefusal, recordBudgetAlerts } from '#server/services/budget/budget.ts'
+import { checkBudget, recordBudgetAlerts, type GenerationSettings } from '#server/services/budget/budget.ts'
 import type { ProgressSink } from '#server/services/generation/progress-writer.ts'
 
 /** How many earlier messages are read for the prompt; the context budget trims further. */
@@ -27,6 +27,8 @@ export interface Exchange {
   assistantMessageId: string
   deployment: string
   systemPrompt: string | null
+  /** The clinic's pseudonymisation setting and words, read with the budget (for protectPrompt). */
+  clinic: Pick<GenerationSettings, 'pseudonymise' | 'neverSendTerms'>
   /** Earlier messages, oldest first, without the one being answered. */
   history: PromptMessage[]
 }
@@ -73,15 +75,26 @@ export async function startExchange(
     .limit(1)
   if (streaming) return { ok: false, refusal: 'busy' }
 
-  const overBudget = await budgetRefusal(tx, owner)
+  // The budget, and the clinic's model and prompt settings from the same statement.
+  const { refusal: overBudget, settings: clinic } = await checkBudget(tx, owner)
   if (overBudget) return { ok: false, refusal: overBudget }
 
-  const [clinic] = await tx
-    .select({ modelDeployment: tenants.modelDeployment, systemPrompt: tenants.systemPrompt })
-    .from(tenants)
-    .where(eq(tenants.id, owner.tenantId))
-
+  const chosen = clinic?.modelDeployment
+  const deployment =
+    chosen && (!input.deployments || input.deployments.includes(chosen)) ? chosen : input.defaultDeployment
+  const answer = {
+    tenantId: owner.tenantId,
+    conversationId: conversation.id,
+    ownerUserId: owner.userId,
+    role: 'assistant' as const,
+    content: '',
+    status: 'streaming' as const,
+    model: deployment,
+    // clock_timestamp, not now(): the answer sorts after the question stored before it.
+    createdAt: sql`clock_timestamp()`,
+  }
   let userMessage: { id: string; content: string }
+  let assistant: { id: string }
   if (input.request.kind === 'regenerate') {
     const newest = await tx
       .select({ id: messages.id, role: messages.role, content: messages.content })
@@ -96,39 +109,29 @@ export async function startExchange(
       await tx.delete(messages).where(and(inConversation, eq(messages.id, newest[0]!.id)))
     }
     userMessage = lastUser
+    const [row] = await tx.insert(messages).values(answer).returning({ id: messages.id })
+    assistant = row!
   } else {
-    const [row] = await tx
+    // The question and the empty answer in one statement; clock_timestamp() is read per row,
+    // and an equal reading still sorts the answer last (role, then id, break the tie).
+    const rows = await tx
       .insert(messages)
-      .values({
-        tenantId: owner.tenantId,
-        conversationId: conversation.id,
-        ownerUserId: owner.userId,
-        role: 'user',
-        content: input.request.content,
-        status: 'complete',
-        // clock_timestamp, not now(): the answer written next in this transaction sorts after it.
-        createdAt: sql`clock_timestamp()`,
-      })
-      .returning({ id: messages.id, content: messages.content })
-    userMessage = row!
+      .values([
+        {
+          tenantId: owner.tenantId,
+          conversationId: conversation.id,
+          ownerUserId: owner.userId,
+          role: 'user',
+          content: input.request.content,
+          status: 'complete',
+          createdAt: sql`clock_timestamp()`,
+        },
+        answer,
+      ])
+      .returning({ id: messages.id, role: messages.role, content: messages.content })
+    userMessage = rows.find((row) => row.role === 'user')!
+    assistant = rows.find((row) => row.role === 'assistant')!
   }
-
-  const chosen = clinic?.modelDeployment
-  const deployment =
-    chosen && (!input.deployments || input.deployments.includes(chosen)) ? chosen : input.defaultDeployment
-  const [assistant] = await tx
-    .insert(messages)
-    .values({
-      tenantId: owner.tenantId,
-      conversationId: conversation.id,
-      ownerUserId: owner.userId,
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      model: deployment,
-      createdAt: sql`clock_timestamp()`,
-    })
-    .returning({ id: messages.id })
 
   const title =
     conversation.title === DEFAULT_TITLE && input.request.kind === 'ask'
@@ -146,7 +149,7 @@ export async function startExchange(
       and(
         inConversation,
         ne(messages.id, userMessage.id),
-        ne(messages.id, assistant!.id),
+        ne(messages.id, assistant.id),
         // Failed answers with nothing in them would only confuse the model.
         sql`${messages.content} <> ''`,
         sql`(${messages.createdAt}, ${messages.role}, ${messages.id}) < (select created_at, role, id from messages m where m.tenant_id = ${owner.tenantId} and m.id = ${userMessage.id})`,
@@ -162,9 +165,10 @@ export async function startExchange(
       title,
       userMessageId: userMessage.id,
       userText: userMessage.content,
-      assistantMessageId: assistant!.id,
+      assistantMessageId: assistant.id,
       deployment,
       systemPrompt: clinic?.systemPrompt ?? null,
+      clinic: { pseudonymise: clinic?.pseudonymise ?? true, neverSendTerms: clinic?.neverSendTerms ?? [] },
       history: earlier.reverse().map((message) => ({ role: message.role, content: message.content })),
     },
   }

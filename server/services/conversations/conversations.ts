@@ -5,7 +5,7 @@ import type { Tx } from '#db/client.ts'
 import { conversations, messages } from '#db/schema/index.ts'
 import type { Caller } from '#server/services/caller.ts'
 import { requireOwnFolder } from '#server/services/folders/folders.ts'
-import { listMessages, type MessagePage } from '#server/services/messages/messages.ts'
+import { readMessagePage, type MessagePage } from '#server/services/messages/messages.ts'
 import { decodeCursor, encodeCursor, epochMicros, fromEpochMicros } from './cursor.ts'
 
 export const DEFAULT_TITLE = 'New conversation'
@@ -86,8 +86,9 @@ export async function getConversation(
 ): Promise<(ConversationSummary & { messages: MessagePage }) | null> {
   const [row] = await tx.select().from(conversations).where(ownConversation(owner, input.conversationId))
   if (!row) return null
-  const page = await listMessages(tx, owner, { conversationId: row.id, limit: input.messageLimit })
-  return { ...toSummary(row), messages: page! }
+  // The conversation is the owner's (just read under their id): no second check.
+  const page = await readMessagePage(tx, owner, { conversationId: row.id, limit: input.messageLimit })
+  return { ...toSummary(row), messages: page }
 }
 
 /** Throws FolderNotFoundError when a folder is given that is not the owner's. */

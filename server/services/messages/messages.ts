@@ -61,6 +61,19 @@ export async function listMessages(
   input: { conversationId: string; limit: number; cursor?: string | null },
 ): Promise<MessagePage | null> {
   if (!(await ownsConversation(tx, owner, input.conversationId))) return null
+  return readMessagePage(tx, owner, input)
+}
+
+/**
+ * A page of a conversation's messages, newest first in the query, oldest first in the page,
+ * for a caller that has just read the conversation as the owner's (getConversation) and need
+ * not ask again. The owner's own messages only, whatever the id.
+ */
+export async function readMessagePage(
+  tx: Tx,
+  owner: Caller,
+  input: { conversationId: string; limit: number; cursor?: string | null },
+): Promise<MessagePage> {
   const after = input.cursor ? decodeCursor('messages', input.cursor) : null
   if (input.cursor && !after) throw new Error('invalid cursor reached the messages service')
   const createdMicros = epochMicros(messages.createdAt)

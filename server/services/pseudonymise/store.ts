@@ -95,12 +95,16 @@ export async function protectPrompt(
     messages: PromptMessage[]
     /** Further terms of this scope: a note's patient reference. */
     terms?: DetectOptions['terms']
+    /** The clinic's setting and words when the caller has read them already (checkBudget does). */
+    clinic?: { pseudonymise: boolean; neverSendTerms: string[] }
   },
 ): Promise<ProtectedPrompt> {
-  const [clinic] = await tx
-    .select({ pseudonymise: tenants.pseudonymise, neverSendTerms: tenants.neverSendTerms })
-    .from(tenants)
-    .where(eq(tenants.id, owner.tenantId))
+  const [clinic] = input.clinic
+    ? [input.clinic]
+    : await tx
+        .select({ pseudonymise: tenants.pseudonymise, neverSendTerms: tenants.neverSendTerms })
+        .from(tenants)
+        .where(eq(tenants.id, owner.tenantId))
   const enabled = clinic?.pseudonymise ?? true
   const read = await readSealed(tx, sealer, owner, input.scope, true)
   const stored = read === 'unreadable' ? null : read
