@@ -299,6 +299,20 @@ describe('faults keep the question and end the answer in the right state', () =>
 
 describe('stopping', () => {
   it('a client abort mid-stream hangs up on the model and keeps the partial text as stopped', async () => {
+    // Its own slow model and app: the collection below pauses this process (the simulator's
+    // too), and a schedule-paced simulator then sends every overdue token at once; at 20 tokens
+    // a second the answer still has seconds to go when the abort arrives, however busy the run.
+    const slow = await startAoaiSimulator({ apiKey: 'test-key', tokensPerSecond: 20, firstTokenMs: 30 })
+    const slowApp = await startTestApp(env(slow.url, testDb.appUrl))
+    try {
+      await abortMidStream(slow, slowApp)
+    } finally {
+      await slowApp.close()
+      await slow.close()
+    }
+  })
+
+  async function abortMidStream(simulator: AoaiSimulator, app: StartedApp) {
     const conversationId = await newConversation(fixture.a1)
     const before = simulator.requests.length
     const controller = new AbortController()
@@ -344,7 +358,7 @@ describe('stopping', () => {
       .join('')
     expect(rows[1]!.content.startsWith(shown)).toBe(true)
     expect(rows[1]!.content.length).toBeGreaterThan(0)
-  })
+  }
 })
 
 describe('refusals happen before any model call and store nothing', () => {
