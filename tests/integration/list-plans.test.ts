@@ -171,3 +171,15 @@ describe('list queries', () => {
     expectIndexOrder(await plansOf((tx) => listFolders(tx, owner1())), 'folders')
   })
 })
+
+describe('search', () => {
+  // PL/pgSQL may switch a function's queries to one generic plan after five calls on a
+  // connection, a plan that knows neither the clinic nor the person: for search it read ten
+  // times more (10 ms to 160 ms for a common word at 10 000 messages, npm run bench:large).
+  // The function is planned for each call instead (migration 0021).
+  it('is planned for each call, never by a cached generic plan', async () => {
+    const [row] = await owner<Array<{ config: string[] | null }>>`
+      select proconfig as config from pg_proc where proname = 'clinai_search_conversations'`
+    expect(row!.config).toContain('plan_cache_mode=force_custom_plan')
+  })
+})
