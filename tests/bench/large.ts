@@ -188,7 +188,7 @@ try {
     }
     // Open loop at a fixed rate for 5 s: each request leaves on its schedule, whether or not
     // the ones before it have answered (the latency a clinic sees below saturation).
-    const paced = async (target: string, rate: number, headers: Record<string, string> = {}) => {
+    const paced = async (target: string, rate: number, cookies: string[]) => {
       const times: number[] = []
       const began = performance.now()
       const sent: Array<Promise<void>> = []
@@ -199,7 +199,9 @@ try {
         sent.push(
           (async () => {
             const started = performance.now()
-            const response = await fetch(`${app.url}${target}`, { headers })
+            const response = await fetch(`${app.url}${target}`, {
+              headers: { cookie: cookies[n % cookies.length]! },
+            })
             await response.arrayBuffer()
             if (response.status !== 200) throw new Error(`${target} answered ${response.status}`)
             times.push(performance.now() - started)
@@ -216,7 +218,16 @@ try {
     const health = await load('/health')
     const list = await load(listPath, { cookie })
     const get = await load(getPath, { cookie })
-    const half = await paced(listPath, Math.max(1, Math.round(list.rps / 2)), { cookie })
+    // At half the rate: from one person (every request of a person takes that person's rate-limit
+    // counter row in turn), and from nine people of the large clinic in turn (a clinic's load).
+    const halfRate = Math.max(1, Math.round(list.rps / 2))
+    const half = await paced(listPath, halfRate, [cookie])
+    const colleagues = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map(async (index) =>
+        sessionCookieFor(app.services, await person('bench-0', index)),
+      ),
+    )
+    const halfClinic = await paced(listPath, halfRate, colleagues)
     report(
       'conversations.list at 10 connections',
       `${list.rps.toFixed(0)} req/s (${(list.rps / health.rps).toFixed(2)}× /health's ${health.rps.toFixed(0)}), p95 ${ms(list.p95)}`,
@@ -224,10 +235,10 @@ try {
       list.rps >= 0.3 * health.rps,
     )
     report(
-      `conversations.list at half that rate (${Math.round(list.rps / 2)} req/s, open loop)`,
-      `p50 ${ms(half.p50)}, p95 ${ms(half.p95)}`,
+      `conversations.list at half that rate (${halfRate} req/s, open loop), from nine people of the large clinic`,
+      `p50 ${ms(halfClinic.p50)}, p95 ${ms(halfClinic.p95)}; all from one person: p50 ${ms(half.p50)}, p95 ${ms(half.p95)}`,
       'p95 ≤ 20 ms',
-      half.p95 <= 20,
+      halfClinic.p95 <= 20,
     )
     report(
       'conversations.get at 10 connections',
