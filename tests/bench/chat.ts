@@ -6,14 +6,8 @@
 // BENCH_ROUNDS (default 3) set the burst and how often it runs; then BENCH_HELD (default 500)
 // slow answers (2 tokens a second) are held open for 5 s and the app's CPU and the database's
 // transactions per second are read meanwhile.
-import { chmod, mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import postgres from 'postgres'
-import { runMigrations } from '#db/migrate.ts'
-import { startLocalPostgres } from '#infra/local/postgres.ts'
-import { freePort } from '#tests/support/free-port.ts'
-import { startAppProcess, startSimulatorProcess } from './processes.ts'
+import { startAppProcess, startBenchDatabase, startSimulatorProcess } from './processes.ts'
 import {
   commits,
   cpuSeconds,
@@ -29,20 +23,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const HELD = Number(process.env.BENCH_HELD ?? 500)
 const ms = (value: number) => `${value.toFixed(1)} ms`
 
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'clinai-bench-chat-'))
-await chmod(dataDir, 0o755)
-const pg = await startLocalPostgres({
-  dataDir: path.join(dataDir, 'data'),
-  port: await freePort(),
-  persistent: false,
-  databaseName: 'clinai_bench',
-  ownerPassword: 'bench-owner',
-  appPassword: 'bench-app',
-})
+const database = await startBenchDatabase('chat')
+const { pg } = database
 const model = await startSimulatorProcess({ apiKey: 'bench-key', tokensPerSecond: 200, firstTokenMs: 300 })
 try {
-  await runMigrations(pg.ownerUrl())
-  await pg.enableAppLogin()
   const owner = postgres(pg.ownerUrl(), { max: 2, onnotice: () => {} })
   const [person] = await owner<Array<{ tenantId: string; userId: string }>>`
     with t as (insert into tenants (slug, name, monthly_token_budget) values ('bench', 'Bench', 1000000000000) returning id),
@@ -148,7 +132,6 @@ try {
   }
 } finally {
   await model.close()
-  await pg.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await database.stop()
 }
 process.exit(0)

@@ -19,18 +19,12 @@
 //    400 concurrent answers.
 // Targets: search p95 ≤ 100 ms in the large clinic; list p95 ≤ 20 ms at half its maximum rate; list ≥ 0.3 × /health
 // requests per second; first-token overhead p50 ≤ 5 ms and p99 ≤ 25 ms at 200 streams.
-import { chmod, mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import postgres from 'postgres'
-import { runMigrations } from '#db/migrate.ts'
-import { startLocalPostgres } from '#infra/local/postgres.ts'
 import { searchConversations } from '#server/services/search/search.ts'
 import { startTestApp } from '#tests/support/app-server.ts'
-import { freePort } from '#tests/support/free-port.ts'
 import { startRoundTripCounter } from '#tests/support/round-trips.ts'
 import { sessionCookieFor } from '#tests/support/sessions.ts'
-import { startAppProcess, startSimulatorProcess, type AppProcess } from './processes.ts'
+import { startAppProcess, startBenchDatabase, startSimulatorProcess, type AppProcess } from './processes.ts'
 import {
   commits,
   cpuSeconds,
@@ -60,21 +54,11 @@ const report = (bench: string, figure: string, target: string, ok: boolean) => {
 }
 const ms = (value: number) => `${value.toFixed(1)} ms`
 
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'clinai-bench-large-'))
-await chmod(dataDir, 0o755)
-const pg = await startLocalPostgres({
-  dataDir: path.join(dataDir, 'data'),
-  port: await freePort(),
-  persistent: false,
-  databaseName: 'clinai_bench',
-  ownerPassword: 'bench-owner',
-  appPassword: 'bench-app',
-})
+const database = await startBenchDatabase('large')
+const { pg } = database
 // The in-process app of sections 1 to 3 needs a model endpoint but never calls it.
 const simulator = await startSimulatorProcess({ apiKey: 'bench-key' })
 try {
-  await runMigrations(pg.ownerUrl())
-  await pg.enableAppLogin()
   const owner = postgres(pg.ownerUrl(), { max: 2, onnotice: () => {} })
 
   // The dataset. Each person's messages are spread over conversations of 8; words drawn from
@@ -422,8 +406,7 @@ try {
   }
 } finally {
   await simulator.close()
-  await pg.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await database.stop()
 }
 
 const missed = results.filter((result) => !result.ok).length

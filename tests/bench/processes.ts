@@ -3,12 +3,45 @@
 // app's cost, not the load client competing with it in one event loop. `BENCH_APP_NODE_ARGS`
 // (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to each app process's node.
 import { fork } from 'node:child_process'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runMigrations } from '#db/migrate.ts'
 import type { AoaiSimulatorOptions } from '#infra/local/aoai-simulator/server.ts'
+import { startLocalPostgres, type LocalPostgres } from '#infra/local/postgres.ts'
+import { freePort } from '#tests/support/free-port.ts'
 import { productionEnv, startBuiltServer, type BuiltServer } from '#tests/support/built-server.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
+
+/** A benchmark's own embedded PostgreSQL, migrated, the app role able to sign in; `stop` removes it. */
+export async function startBenchDatabase(
+  name: string,
+): Promise<{ pg: LocalPostgres; stop(): Promise<void> }> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `clinai-bench-${name}-`))
+  await chmod(dataDir, 0o755)
+  const pg = await startLocalPostgres({
+    dataDir: path.join(dataDir, 'data'),
+    port: await freePort(),
+    persistent: false,
+    databaseName: 'clinai_bench',
+    ownerPassword: 'bench-owner',
+    appPassword: 'bench-app',
+  })
+  const stop = async () => {
+    await pg.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+  try {
+    await runMigrations(pg.ownerUrl())
+    await pg.enableAppLogin()
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { pg, stop }
+}
 
 export interface ServerProcess {
   url: string

@@ -25,16 +25,11 @@
 //    them from the database through the zip into Blob (Azurite); the live heap (sampled
 //    after a collection) must stay flat: under 64 MiB for 50 MB, and at ten times the data
 //    less than three times the growth.
-import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import http from 'node:http'
-import os from 'node:os'
-import path from 'node:path'
 import zlib from 'node:zlib'
 import { AzureOpenAI } from 'openai'
 import postgres from 'postgres'
-import { runMigrations } from '#db/migrate.ts'
 import { startLocalAzurite } from '#infra/local/azurite.ts'
-import { startLocalPostgres } from '#infra/local/postgres.ts'
 import { createContext } from '#server/trpc/context.ts'
 import { createCaller } from '#server/trpc/root.ts'
 import { searchConversations } from '#server/services/search/search.ts'
@@ -47,7 +42,7 @@ import { sessionCookieFor } from '#tests/support/sessions.ts'
 import { detect } from '#server/services/pseudonymise/detect.ts'
 import { Pseudonymiser } from '#server/services/pseudonymise/pseudonymiser.ts'
 import { loadCorpus, scoreCorpus } from './pseudonymise/score.ts'
-import { startAppProcess, startSimulatorProcess } from './processes.ts'
+import { startAppProcess, startBenchDatabase, startSimulatorProcess } from './processes.ts'
 import { rssBytes } from './streams.ts'
 
 const QUESTION = 'Wie kann ich eine Patientin mit Schlafstörungen in der ersten Sitzung unterstützen?'
@@ -183,16 +178,8 @@ async function workspaceLoad(baseUrl: string, cookie: string, acceptEncoding: st
   return { bytes, requests: seen.size + 1, ms: performance.now() - started, pageBytes: page.bytes, cacheable }
 }
 
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'clinai-bench-'))
-await chmod(dataDir, 0o755)
-const pg = await startLocalPostgres({
-  dataDir: path.join(dataDir, 'data'),
-  port: await freePort(),
-  persistent: false,
-  databaseName: 'clinai_bench',
-  ownerPassword: 'bench-owner',
-  appPassword: 'bench-app',
-})
+const database = await startBenchDatabase('run')
+const { pg } = database
 const simulator = await startSimulatorProcess({
   apiKey: 'bench-key',
   tokensPerSecond: 200,
@@ -201,8 +188,6 @@ const simulator = await startSimulatorProcess({
 const azurite = await startLocalAzurite({ port: await freePort() })
 const stopping: Array<() => Promise<void>> = []
 try {
-  await runMigrations(pg.ownerUrl())
-  await pg.enableAppLogin()
   const fixture = await seedTwoClinics(pg.ownerUrl())
   const app = await startTestApp({
     DATABASE_URL: pg.appUrl(),
@@ -498,8 +483,7 @@ try {
   for (const stop of stopping) await stop()
   await azurite.stop()
   await simulator.close()
-  await pg.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await database.stop()
 }
 
 const missed = results.filter((result) => !result.ok)
